@@ -1,0 +1,1 @@
+// activations kernels (see bindings/abi.ts for the ABI).

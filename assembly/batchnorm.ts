@@ -1,0 +1,1 @@
+// batchnorm kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// distance kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// elementwise kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// gemm kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// optim kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// random kernels (see bindings/abi.ts for the ABI).

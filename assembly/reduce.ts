@@ -1,0 +1,1 @@
+// reduce kernels (see bindings/abi.ts for the ABI).

@@ -1,0 +1,1 @@
+// softmax kernels (see bindings/abi.ts for the ABI).
