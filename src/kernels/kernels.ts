@@ -61,6 +61,11 @@ export const ACTIVATIONS: readonly Activation[] = [
   'bipolarSigmoid',
 ];
 
+/** The default `alpha` of an activation: leakyRelu's slope 0.01, elu's alpha 1 (others ignore it). */
+export function defaultActivationAlpha(act: Activation): number {
+  return act === 'leakyRelu' ? 0.01 : 1;
+}
+
 /** Elementwise math used by the tensor layer (no parameters). Order = wasm ABI code. */
 export type UnaryMath = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'reciprocal' | 'rsqrt';
 /** Every unary math op name, in ABI order. */

@@ -1,0 +1,71 @@
+/**
+ * The process-wide current backend: `init()` chooses it, `getBackend()` returns it.
+ */
+import { BackendUnavailableError, createBackend, registeredBackends, type BackendName, type BackendOptions } from './backends/index.js';
+import { JsBackend } from './backends/js/index.js';
+import type { Kernels } from './kernels/kernels.js';
+import type { WasmSource } from '../bindings/instantiate.js';
+
+/** Options of {@link init}. */
+export interface InitOptions {
+  /** Which backend; default: 'wasm' where the engine has SIMD, else 'js'. */
+  backend?: BackendName;
+  /** Worker threads for the wasm backend (1 = none, the default for now). */
+  threads?: number;
+  /** The compiled wasm kernels: a Module (Cloudflare Workers), bytes, or a URL. */
+  wasm?: WasmSource;
+  /** For 'webgpu': a GPU object when `navigator.gpu` is absent (Node + the `webgpu` package). */
+  gpu?: unknown;
+}
+
+const INIT_KEYS = ['backend', 'threads', 'wasm', 'gpu'] as const;
+
+let current: Kernels | undefined;
+
+/**
+ * Chooses and initialises the backend. With no `backend`, tries wasm and falls back to the js
+ * reference backend (the reason is recorded in `getBackend().info.notes`). Naming a backend that
+ * cannot run throws {@link BackendUnavailableError}.
+ */
+export async function init(options: InitOptions = {}): Promise<Kernels> {
+  if (options === null || typeof options !== 'object') throw new TypeError(`init: options expected an object, given ${options === null ? 'null' : typeof options}`);
+  for (const k of Object.keys(options)) {
+    if (!(INIT_KEYS as readonly string[]).includes(k)) throw new TypeError(`init: unknown option '${k}' (valid: ${INIT_KEYS.join(', ')})`);
+  }
+  if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
+    throw new TypeError(`init: option 'threads' expected an integer ≥ 1, given ${String(options.threads)}`);
+  }
+  const backendOptions: BackendOptions = { wasm: options.wasm, threads: options.threads, gpu: options.gpu };
+  let next: Kernels;
+  if (options.backend !== undefined) {
+    if (!['js', 'wasm', 'webgpu'].includes(options.backend)) {
+      throw new TypeError(`init: option 'backend' expected one of 'js', 'wasm', 'webgpu', given ${JSON.stringify(options.backend)}`);
+    }
+    next = await createBackend(options.backend, backendOptions);
+  } else {
+    try {
+      next = await createBackend('wasm', backendOptions);
+    } catch (e) {
+      if (!(e instanceof BackendUnavailableError)) throw e;
+      next = new JsBackend();
+      next.info.notes = [...(next.info.notes ?? []), `wasm unavailable, using js: ${e.reason}`];
+    }
+  }
+  if (current && current !== next) current.dispose();
+  current = next;
+  return next;
+}
+
+/**
+ * The current backend. Before any `init()`, this is the js reference backend (so plain
+ * scripts work without an await); call `await init()` for the fast one.
+ */
+export function getBackend(): Kernels {
+  if (!current) current = new JsBackend();
+  return current;
+}
+
+/** Names of the backends that can be passed to {@link init} in this build. */
+export function backends(): string[] {
+  return registeredBackends();
+}
