@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 
-const entries = { index: 'src/index.ts' };
+const entries = { index: 'src/index.ts', node: 'src/node.ts', webgpu: 'src/webgpu.ts' };
 
 /** In the source tree the kernels live in ../build/; in dist/ they sit next to the bundle. */
 function wasmBesideBundle() {
@@ -23,6 +23,7 @@ function wasmBesideBundle() {
 export default [
   {
     input: entries,
+    external: [/^node:/],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', sourcemap: true },
       { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs', sourcemap: true },

@@ -71,7 +71,10 @@ export type UnaryMath = 'neg' | 'abs' | 'exp' | 'log' | 'sqrt' | 'square' | 'rec
 /** Every unary math op name, in ABI order. */
 export const UNARY_MATH: readonly UnaryMath[] = ['neg', 'abs', 'exp', 'log', 'sqrt', 'square', 'reciprocal', 'rsqrt'];
 
-/** Elementwise binary ops. `pow` is `a ** b`; `max`/`min` propagate NaN. Order = wasm ABI code. */
+/**
+ * Elementwise binary ops. `pow` follows C's `powf` (and torch): pow(1, NaN) = 1, pow(−1, ±Inf) = 1,
+ * unlike JavaScript's `**`. `max`/`min` propagate NaN. Order = wasm ABI code.
+ */
 export type BinaryOp = 'add' | 'sub' | 'mul' | 'div' | 'max' | 'min' | 'pow';
 /** Every binary op name, in ABI order. */
 export const BINARY_OPS: readonly BinaryOp[] = ['add', 'sub', 'mul', 'div', 'max', 'min', 'pow'];
@@ -299,7 +302,10 @@ export interface Kernels {
   clip(x: Storage, out: Storage, n: number, lo: number, hi: number): void;
 
   // ---- activations --------------------------------------------------------------------
-  /** `out[i] = act(x[i])`. `alpha` is leakyRelu's slope (0.01) or elu's alpha (1). In-place OK. */
+  /**
+   * `out[i] = act(x[i])`. `alpha` is leakyRelu's slope (0.01) or elu's alpha (1). NaN propagates
+   * through every activation (including `step` and `sign`, where torch gives 0). In-place OK.
+   */
   activation(act: Activation, x: Storage, out: Storage, n: number, alpha?: number): void;
   /**
    * `dx[i] = dy[i]·act'(x[i])`, where `y = act(x)` is the forward output (backends may use
@@ -322,6 +328,7 @@ export interface Kernels {
    * `loss` `[rows]` (−log p of the target, computed from the log-sum-exp, so finite even when p
    * underflows). `labels` are class indices `[rows]` (`oneHot` false) or a `[rows, cols]`
    * distribution (`oneHot` true; loss = −Σ t·logp). Invalid indices are checked by the caller.
+   * In-place OK for `probs === logits`; `loss` must be distinct from every other handle.
    */
   softmaxCrossEntropy(logits: Storage, labels: Storage, oneHot: boolean, probs: Storage, loss: Storage, rows: number, cols: number): void;
   /**
@@ -336,7 +343,7 @@ export interface Kernels {
    * (A per-row reduction of `[r, c]` is `outer=r, len=c, inner=1`; per column `outer=1, len=r, inner=c`.)
    */
   reduce(op: ReduceOp, x: Storage, out: Storage, outer: number, len: number, inner: number): void;
-  /** Index (as float) of the first maximum along the middle axis of `[outer, len, inner]`; NaN counts as maximal. */
+  /** Index (as float) of the first maximum along the middle axis of `[outer, len, inner]`; NaN counts as maximal; an empty axis gives NaN. */
   argmax(x: Storage, out: Storage, outer: number, len: number, inner: number): void;
 
   // ---- matrix products and distances --------------------------------------------------
@@ -349,7 +356,7 @@ export interface Kernels {
   pairwiseDistance(metric: DistanceMetric, a: Storage, b: Storage, out: Storage, m: number, n: number, d: number): void;
 
   // ---- batch normalisation (x viewed as [outer, channels, inner]) ---------------------
-  /** Per-channel mean and biased variance over `outer·inner` elements, numerically sound for large means. */
+  /** Per-channel mean and biased variance over `outer·inner` elements, numerically sound for large means; NaN when `outer·inner = 0`. */
   batchNormStats(x: Storage, mean: Storage, variance: Storage, outer: number, channels: number, inner: number): void;
   /** `out = gamma·(x − mean)/sqrt(var + eps) + beta`. */
   batchNormForward(p: BatchNormForwardParams): void;

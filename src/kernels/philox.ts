@@ -9,7 +9,8 @@
  * - block b (integer in [0, 2^53)) encrypts counter (b mod 2^32, floor(b / 2^32), 0, 0) into four
  *   32-bit words; word j of the stream is lane j mod 4 of block floor(j / 4).
  * - uniform element j: u = (word_j >>> 8)·2^-24 ∈ [0, 1), then in float32 arithmetic
- *   `low + (high − low)·u` (each operation rounded to float32).
+ *   `low + (high − low)·u` with `low` and `high` first rounded to float32 and each operation
+ *   rounded to float32.
  * - normal element j: words 2j and 2j+1 give u1 = (w + 1)·2^-32 ∈ (0, 1] and u2 = w·2^-32 ∈ [0, 1);
  *   z = sqrt(−2·ln u1)·cos(2π·u2), evaluated in float64 with {@link ln1p32} and {@link cosTurns}
  *   below (IEEE basic operations only, so every engine agrees), then `mean + std·z` in float64,

@@ -70,8 +70,11 @@ export function checkStorage(kernel: string, arg: string, s: unknown, need: numb
     throw new KernelError(kernel, arg, `a ${backend} storage handle`, describe(s));
   }
   const st = s as Storage;
-  if (!isOwn(st)) throw new KernelError(kernel, arg, `a storage handle of the '${backend}' backend`, `one of '${st.backend}'`);
   if (st.disposed) throw new KernelError(kernel, arg, 'a live storage handle', 'a disposed one');
+  if (!isOwn(st)) {
+    if (st.backend === backend) throw new KernelError(kernel, arg, `a storage handle of this '${backend}' backend instance`, 'one from another instance');
+    throw new KernelError(kernel, arg, `a storage handle of the '${backend}' backend`, `one of '${st.backend}'`);
+  }
   if (st.size < need) throw new KernelError(kernel, arg, `at least ${need} elements`, `${st.size}`);
   return st;
 }

@@ -52,7 +52,7 @@ function od(s: Storage | undefined): Float32Array | undefined {
 export class JsBackend implements Kernels {
   readonly name = 'js';
   readonly info: BackendInfo = {};
-  private readonly v = new Validator('js', (s) => s instanceof JsStorage);
+  private readonly v = new Validator('js', (s) => s instanceof JsStorage && this.live.has(s));
   private readonly live = new Set<JsStorage>();
   private readonly forget = (s: JsStorage): void => {
     this.live.delete(s);

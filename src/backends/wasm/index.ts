@@ -47,16 +47,21 @@ export class WasmStorage implements Storage {
     readonly size: number,
   ) {}
 
+  /** True once disposed, or once its backend was disposed. */
   get disposed(): boolean {
-    return this._disposed;
+    return this._disposed || this.owner.isDisposed;
   }
 
   read(): Promise<Float32Array> {
-    return Promise.resolve(this.readSync());
+    try {
+      return Promise.resolve(this.readSync());
+    } catch (e) {
+      return Promise.reject(e);
+    }
   }
 
   readSync(): Float32Array {
-    if (this._disposed) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one');
+    if (this.disposed) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one');
     const start = this.ptr >>> 2;
     return this.owner.arena.f32().slice(start, start + this.size);
   }
@@ -90,6 +95,11 @@ export class WasmBackend implements Kernels {
   private wsBytes = 0;
   private readonly smallPtr: number; // 3 × 6 i32 for binaryStrided's shape and strides
   private disposedAll = false;
+
+  /** True after {@link WasmBackend.dispose}: every handle is then invalid. */
+  get isDisposed(): boolean {
+    return this.disposedAll;
+  }
 
   /** Loads and instantiates the module, then wraps it. */
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {

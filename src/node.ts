@@ -1,0 +1,30 @@
+/**
+ * axonjs/node — helpers that need Node's file system. Kept out of the core entry so that the
+ * core bundle has no `node:` import (DESIGN §7). Dataset loaders arrive here too.
+ */
+import { readFile } from 'node:fs/promises';
+import { init, type InitOptions } from './backend.js';
+import type { Kernels } from './kernels/kernels.js';
+
+/**
+ * Reads and compiles a wasm kernel build from disk (e.g. when an app ships `axon-simd.wasm` in
+ * its own asset folder). Throws with the path when the file cannot be read or compiled.
+ */
+export async function readWasmModule(path: string | URL): Promise<WebAssembly.Module> {
+  let bytes: Uint8Array<ArrayBuffer>;
+  try {
+    bytes = new Uint8Array(await readFile(path));
+  } catch (e) {
+    throw new Error(`readWasmModule: cannot read '${String(path)}': ${(e as Error).message}`);
+  }
+  try {
+    return await WebAssembly.compile(bytes);
+  } catch (e) {
+    throw new Error(`readWasmModule: '${String(path)}' is not a valid wasm module: ${(e as Error).message}`);
+  }
+}
+
+/** `init({ backend: 'wasm', wasm: <module read from path>, ...options })`. */
+export async function initFromFile(path: string | URL, options: Omit<InitOptions, 'wasm' | 'backend'> = {}): Promise<Kernels> {
+  return init({ ...options, backend: 'wasm', wasm: await readWasmModule(path) });
+}
