@@ -7,7 +7,7 @@
 // a vector, so every element gets the same bits whether it falls in the body or the tail.
 
 import {
-  clampKeepNaN4, erfcNonNeg4, expm1NonPos4, expNonPos4, GELU_TANH_C, GELU_TANH_K, log1pSmall4,
+  clampKeepNaN4, expm1NonPos4, expNonPos4, GELU_TANH_C, GELU_TANH_K, log1pSmall4,
   negAbs4, normCdf4, normPdf4, select4, sigmoid4, sigmoidFast4, tanh4,
 } from './simdmath';
 
@@ -53,6 +53,61 @@ const SOFTPLUS_THRESHOLD: f32 = 20.0;
  * declares (needX/needY) are read, so an unused x or y pointer is never touched.
  */
 @inline function mapBackward<T>(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
+  const op = changetype<T>(0);
+  const a = f32x4.splat(alpha);
+  const zero = f32x4.splat(0.0);
+  const n8 = n & ~7;
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n8; i += 8) {
+    const o = <usize>i << 2;
+    const x0 = op.needX() ? v128.load(x + o) : zero;
+    const x1 = op.needX() ? v128.load(x + o, 16) : zero;
+    const y0 = op.needY() ? v128.load(y + o) : zero;
+    const y1 = op.needY() ? v128.load(y + o, 16) : zero;
+    const d0 = v128.load(dy + o);
+    const d1 = v128.load(dy + o, 16);
+    v128.store(dx + o, op.bwd(x0, y0, d0, a));
+    v128.store(dx + o, op.bwd(x1, y1, d1, a), 16);
+  }
+  if (i < n4) {
+    const o = <usize>i << 2;
+    const xv = op.needX() ? v128.load(x + o) : zero;
+    const yv = op.needY() ? v128.load(y + o) : zero;
+    v128.store(dx + o, op.bwd(xv, yv, v128.load(dy + o), a));
+    i += 4;
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    const xv = op.needX() ? f32x4.splat(load<f32>(x + o)) : zero;
+    const yv = op.needY() ? f32x4.splat(load<f32>(y + o)) : zero;
+    store<f32>(dx + o, f32x4.extract_lane(op.bwd(xv, yv, f32x4.splat(load<f32>(dy + o)), a), 0));
+  }
+}
+
+/**
+ * The compact drivers: one vector per iteration and a splat tail, so each activation body is
+ * stamped out twice instead of six times. Used for the heavy activations (gelu, softplus, …)
+ * whose 4× unrolled copies would push the module past its 100 KB budget; they cost those
+ * kernels ~10–20 % against the unrolled drivers, which stay on the hot ones (relu, sigmoid, tanh).
+ */
+@inline function mapForwardCompact<T>(x: usize, out: usize, n: i32, alpha: f32): void {
+  const op = changetype<T>(0);
+  const a = f32x4.splat(alpha);
+  const n4 = n & ~3;
+  let i = 0;
+  for (; i < n4; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(out + o, op.fwd(v128.load(x + o), a));
+  }
+  for (; i < n; i++) {
+    const o = <usize>i << 2;
+    store<f32>(out + o, f32x4.extract_lane(op.fwd(f32x4.splat(load<f32>(x + o)), a), 0));
+  }
+}
+
+/** Backward counterpart of {@link mapForwardCompact}; same contract as mapBackward. */
+@inline function mapBackwardCompact<T>(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void {
   const op = changetype<T>(0);
   const a = f32x4.splat(alpha);
   const zero = f32x4.splat(0.0);
@@ -279,25 +334,25 @@ export function leakyRelu_f32(x: usize, out: usize, n: i32, alpha: f32): void { 
 /** leakyRelu': dy or alpha·dy. */
 export function leakyReluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<LeakyRelu>(x, y, dy, dx, n, alpha); }
 /** elu: x > 0 ? x : alpha·(e^x − 1). */
-export function elu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Elu>(x, out, n, alpha); }
+export function elu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Elu>(x, out, n, alpha); }
 /** elu': dy or dy·alpha·e^x. */
-export function eluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Elu>(x, y, dy, dx, n, alpha); }
+export function eluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Elu>(x, y, dy, dx, n, alpha); }
 /** selu: λ·(x > 0 ? x : α·(e^x − 1)) with torch's constants; alpha is ignored. */
-export function selu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Selu>(x, out, n, alpha); }
+export function selu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Selu>(x, out, n, alpha); }
 /** selu'. */
-export function seluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Selu>(x, y, dy, dx, n, alpha); }
+export function seluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Selu>(x, y, dy, dx, n, alpha); }
 /** gelu (exact): x·Φ(x). */
-export function gelu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Gelu>(x, out, n, alpha); }
+export function gelu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Gelu>(x, out, n, alpha); }
 /** gelu': dy·(Φ(x) + x·φ(x)). */
-export function geluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Gelu>(x, y, dy, dx, n, alpha); }
+export function geluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Gelu>(x, y, dy, dx, n, alpha); }
 /** gelu, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
-export function geluTanh_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<GeluTanh>(x, out, n, alpha); }
+export function geluTanh_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<GeluTanh>(x, out, n, alpha); }
 /** Derivative of the tanh-form gelu. */
-export function geluTanhBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<GeluTanh>(x, y, dy, dx, n, alpha); }
+export function geluTanhBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<GeluTanh>(x, y, dy, dx, n, alpha); }
 /** silu: x·σ(x). */
-export function silu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Silu>(x, out, n, alpha); }
+export function silu_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Silu>(x, out, n, alpha); }
 /** silu': dy·σ·(1 + x(1 − σ)). */
-export function siluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Silu>(x, y, dy, dx, n, alpha); }
+export function siluBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Silu>(x, y, dy, dx, n, alpha); }
 /** sigmoid: 1/(1 + e^−x). */
 export function sigmoid_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Sigmoid>(x, out, n, alpha); }
 /** sigmoid': dy·y·(1 − y) from the output y. */
@@ -307,13 +362,13 @@ export function tanh_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapFo
 /** tanh': dy·(1 − y²) from the output y. */
 export function tanhBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Tanh>(x, y, dy, dx, n, alpha); }
 /** softplus: log(1 + e^x), x for x > 20 (torch's threshold). */
-export function softplus_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Softplus>(x, out, n, alpha); }
+export function softplus_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Softplus>(x, out, n, alpha); }
 /** softplus': σ(x), 1 for x > 20. */
-export function softplusBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Softplus>(x, y, dy, dx, n, alpha); }
+export function softplusBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Softplus>(x, y, dy, dx, n, alpha); }
 /** softsign: x/(1 + |x|). */
-export function softsign_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<Softsign>(x, out, n, alpha); }
+export function softsign_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<Softsign>(x, out, n, alpha); }
 /** softsign': dy/(1 + |x|)². */
-export function softsignBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Softsign>(x, y, dy, dx, n, alpha); }
+export function softsignBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<Softsign>(x, y, dy, dx, n, alpha); }
 /** hardTanh: clip to [−1, 1], NaN propagates. */
 export function hardTanh_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<HardTanh>(x, out, n, alpha); }
 /** hardTanh': dy strictly inside (−1, 1), 0 elsewhere. */
@@ -327,9 +382,9 @@ export function sign_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapFo
 /** sign': 0. */
 export function signBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<Sign>(x, y, dy, dx, n, alpha); }
 /** bipolarSigmoid: 2/(1 + e^−x) − 1. */
-export function bipolarSigmoid_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForward<BipolarSigmoid>(x, out, n, alpha); }
+export function bipolarSigmoid_f32(x: usize, out: usize, n: i32, alpha: f32): void { mapForwardCompact<BipolarSigmoid>(x, out, n, alpha); }
 /** bipolarSigmoid': dy·(1 − y²)/2 from the output y. */
-export function bipolarSigmoidBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackward<BipolarSigmoid>(x, y, dy, dx, n, alpha); }
+export function bipolarSigmoidBackward_f32(x: usize, y: usize, dy: usize, dx: usize, n: i32, alpha: f32): void { mapBackwardCompact<BipolarSigmoid>(x, y, dy, dx, n, alpha); }
 
 /**
  * Applies ACTIVATIONS[code] (src/kernels/kernels.ts order) to n floats at ptr in place;

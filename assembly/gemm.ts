@@ -9,8 +9,10 @@
 // Why 5×8: plain wasm SIMD has no FMA, so `acc += a·b` needs a temporary for the product. V8 on
 // x64 keeps v128 values in 16 XMM registers and reserves one as scratch, leaving 15: 5×2
 // accumulators + 2 B vectors + 1 splat of A + 1 product = 14 fit, while 6×8 (16 live) spills an
-// accumulator every step and the store→load round trip on that spill halves the speed. Unrolling
-// over k makes V8's scheduler hoist loads and spill as well, so the loop is kept single-step.
+// accumulator every step, and the store→load round trip on that spill cost a third of the speed
+// (27 vs 41 GFLOP/s measured). Unrolling over k makes V8's scheduler hoist loads and spill as
+// well, so the loop is kept single-step. The relaxed-SIMD build (FMA via `madd`) keeps 5×8 too:
+// 6×8 with FMA measured slower there as well.
 //
 // When op(B) is narrow (a classifier head: n = 10) and op(A) tall, the problem is run transposed,
 // Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the short side fills the MR rows instead of wasting 6 of 16 columns.
@@ -426,6 +428,8 @@ export function gemmCore(
           const pai = pa + (<usize>(ir * kc) << 2);
           const full = mr == MR && !swap;
           const ncFull = nc & ~(NR - 1);
+          // Two call sites of the kernel (full and edge panels) also keep binaryen from inlining it
+          // here, where V8 would have to spill its accumulators around this loop nest.
           let jr = 0;
           for (; jr < ncFull; jr += NR) {
             const cj = crow + <usize>jr * cs;

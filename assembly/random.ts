@@ -346,7 +346,8 @@ const ONE_BITS = i64x2.splat(0x3ff0000000000000);
  * The two normal elements of one block (words (w0, w1) and (w2, w3) of `v`), stored at o, o + 4:
  * mean + std·sqrt(−2·ln u1)·cos(2π·u2), rounded to float32 once.
  */
-@inline function normalPair(o: usize, v: v128, mean: v128, std: v128): void {
+// Not inlined: eight call sites would cost ~12 KB of code for no measurable speed (normals are for initialisation).
+@noinline function normalPair(o: usize, v: v128, mean: v128, std: v128): void {
   const w = i32x4.shuffle(v, v, 0, 2, 1, 3); // (w0, w2 | w1, w3)
   const a = f64x2.add(f64x2.convert_low_i32x4_u(w), f64x2.splat(1));
   const t = f64x2.mul(f64x2.convert_low_i32x4_u(i64x2.shuffle(w, w, 1, 0)), f64x2.splat(TWO_POW_M32));

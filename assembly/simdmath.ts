@@ -68,14 +68,8 @@ const C8: f32 = 0.06815090030431747;
 const SQRT1_2: f32 = 0.7071067811865476;
 const SQRT_2_OVER_PI: f32 = 0.7978845608028654;
 const INV_SQRT_2PI: f32 = 0.3989422804014327;
-const LN2: f32 = 0.6931471805599453;
 
 // ---- small helpers -------------------------------------------------------------------------
-
-/** Broadcast a scalar to all four lanes. */
-@inline export function splat(v: f32): v128 {
-  return f32x4.splat(v);
-}
 
 /** a·b + c (two roundings; wasm SIMD has no fused multiply-add without relaxed SIMD). */
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
@@ -152,8 +146,7 @@ const MAGIC_B191: f32 = ROUND_MAGIC + 191.0;
   return expScaleWide4(p, t);
 }
 
-/** 2^64 and 2^−64: the scale that keeps e^x for x ∈ [−133, 0] a normal float (see expNonPosScaled4). */
-export const TWO_P64: f64 = 18446744073709551616.0;
+/** 2^−64: undoes expNonPosScaled4's scale. */
 const TWO_M64: f32 = 5.421010862427522e-20;
 
 /**
@@ -291,12 +284,11 @@ const TWO_M64: f32 = 5.421010862427522e-20;
   return f32x4.div(one, f32x4.add(e, one));
 }
 
-/**
- * erfc(z) for z ≥ 0 (or NaN, +Inf) per lane, relative error ≤ ~1e-6 for z ≤ 4 and growing
- * with z² rounding to ~6e-6 near the underflow at z ≈ 10.
- */
-@inline export function erfcNonNeg4(z: v128): v128 {
-  const t = f32x4.div(f32x4.splat(1.0), madd(z, f32x4.splat(0.5), f32x4.splat(1.0)));
+/** t = 1/(1 + z/2) for erfc's expansion, and the polynomial C0 + t·(C1 + … + t·C8). */
+@inline function erfcT4(z: v128): v128 {
+  return f32x4.div(f32x4.splat(1.0), madd(z, f32x4.splat(0.5), f32x4.splat(1.0)));
+}
+@inline function erfcPoly4(t: v128): v128 {
   let p = madd(t, f32x4.splat(C8), f32x4.splat(C7));
   p = madd(p, t, f32x4.splat(C6));
   p = madd(p, t, f32x4.splat(C5));
@@ -304,12 +296,20 @@ const TWO_M64: f32 = 5.421010862427522e-20;
   p = madd(p, t, f32x4.splat(C3));
   p = madd(p, t, f32x4.splat(C2));
   p = madd(p, t, f32x4.splat(C1));
-  p = madd(p, t, f32x4.splat(C0));
-  // For z = +Inf the exponent is −Inf and e^−Inf = 0.
-  return f32x4.mul(t, expNonPos4(f32x4.sub(p, f32x4.mul(z, z))));
+  return madd(p, t, f32x4.splat(C0));
 }
 
-/** erf per lane, absolute error ≤ ~2e-7; erf(±Inf) = ±1, NaN → NaN. */
+/**
+ * erfc(z) for z ≥ 0 (or NaN, +Inf) per lane, relative error ≤ ~1e-6 for z ≤ 4, growing with
+ * the rounding of z² to ~6e-6 near the underflow at z ≈ 10 (normCdf4 avoids that loss).
+ */
+@inline export function erfcNonNeg4(z: v128): v128 {
+  const t = erfcT4(z);
+  // For z = +Inf the exponent is −Inf and e^−Inf = 0.
+  return f32x4.mul(t, expNonPos4(f32x4.sub(erfcPoly4(t), f32x4.mul(z, z))));
+}
+
+/** erf per lane, absolute error ≤ ~6e-7 (as 1 − erfc); erf(±Inf) = ±1, NaN → NaN. */
 @inline export function erf4(x: v128): v128 {
   const ax = f32x4.abs(x);
   const r = f32x4.sub(f32x4.splat(1.0), erfcNonNeg4(ax));
@@ -348,16 +348,8 @@ const NORMAL_TAIL_CLAMP: f32 = 16.0;
  */
 @inline export function normCdf4(x: v128): v128 {
   const ax = f32x4.pmin(f32x4.abs(x), f32x4.splat(NORMAL_TAIL_CLAMP));
-  const z = f32x4.mul(ax, f32x4.splat(SQRT1_2));
-  const t = f32x4.div(f32x4.splat(1.0), madd(z, f32x4.splat(0.5), f32x4.splat(1.0)));
-  let p = madd(t, f32x4.splat(C8), f32x4.splat(C7));
-  p = madd(p, t, f32x4.splat(C6));
-  p = madd(p, t, f32x4.splat(C5));
-  p = madd(p, t, f32x4.splat(C4));
-  p = madd(p, t, f32x4.splat(C3));
-  p = madd(p, t, f32x4.splat(C2));
-  p = madd(p, t, f32x4.splat(C1));
-  p = madd(p, t, f32x4.splat(C0));
+  const t = erfcT4(f32x4.mul(ax, f32x4.splat(SQRT1_2)));
+  const p = erfcPoly4(t);
   const xh = v128.and(ax, i32x4.splat(0xfffff000));
   const a = f32x4.mul(f32x4.mul(xh, xh), f32x4.splat(-0.5));
   const e = f32x4.mul(t, expSplit4(a, f32x4.add(p, negHalfSquareTail4(ax, xh)))); // erfc(z)
@@ -377,5 +369,3 @@ const NORMAL_TAIL_CLAMP: f32 = 16.0;
 export const GELU_TANH_K: f32 = SQRT_2_OVER_PI;
 /** The cubic coefficient inside the tanh form of GELU. */
 export const GELU_TANH_C: f32 = 0.044715;
-/** ln 2 as f32 (exported for kernels that combine exponents). */
-export const LN2_F32: f32 = LN2;
