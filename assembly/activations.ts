@@ -86,19 +86,22 @@ const SOFTPLUS_THRESHOLD: f32 = 20.0;
 }
 
 /**
- * The compact drivers: one vector per iteration and a splat tail, so each activation body is
- * stamped out twice instead of six times. Used for the heavy activations (gelu, softplus, …)
+ * The compact drivers: two vectors per iteration and a splat tail (≤ 7 elements), so each
+ * activation body is stamped out three times instead of six. Used for the heavy activations (gelu, softplus, …)
  * whose 4× unrolled copies would push the module past its 100 KB budget; they cost those
  * kernels ~10–20 % against the unrolled drivers, which stay on the hot ones (relu, sigmoid, tanh).
  */
 @inline function mapForwardCompact<T>(x: usize, out: usize, n: i32, alpha: f32): void {
   const op = changetype<T>(0);
   const a = f32x4.splat(alpha);
-  const n4 = n & ~3;
+  const n8 = n & ~7;
   let i = 0;
-  for (; i < n4; i += 4) {
+  for (; i < n8; i += 8) {
     const o = <usize>i << 2;
-    v128.store(out + o, op.fwd(v128.load(x + o), a));
+    const v0 = v128.load(x + o);
+    const v1 = v128.load(x + o, 16);
+    v128.store(out + o, op.fwd(v0, a));
+    v128.store(out + o, op.fwd(v1, a), 16);
   }
   for (; i < n; i++) {
     const o = <usize>i << 2;
