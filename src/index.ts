@@ -10,3 +10,10 @@ export * from './kernels/kernels.js';
 export { detectFeatures, type WasmFeatures } from '../bindings/features.js';
 export { WasmLoadError, type WasmSource } from '../bindings/instantiate.js';
 export { ArenaOutOfMemoryError } from '../bindings/arena.js';
+
+// tensors, ops, autograd
+export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
+export * from './ops/index.js';
+export { tidy, memory, noGrad, type MemoryInfo } from './engine.js';
+export { backward, type BackwardOptions } from './autograd/backward.js';
+export { AxonError, ArgumentError, ShapeError, type AxonErrorCode } from './errors.js';
