@@ -418,3 +418,186 @@ export function clip_f32(x: usize, out: usize, n: i32, lo: f32, hi: f32): void {
     store<f32>(out + o, hi < c ? hi : c);
   }
 }
+
+// ---- strided copy and one-hot -------------------------------------------------------------
+
+/** One row of a strided copy: n floats, element strides sx (source) and so (destination). */
+function copyRow(x: usize, sx: i32, out: usize, so: i32, n: i32): void {
+  if (so == 1) {
+    if (sx == 1) {
+      // Long rows: the engine's memmove; short ones: an inline vector loop (no call overhead).
+      if (n >= 64) {
+        memory.copy(out, x, <usize>n << 2);
+        return;
+      }
+      let i = 0;
+      for (; i + 4 <= n; i += 4) {
+        const o = <usize>i << 2;
+        v128.store(out + o, v128.load(x + o));
+      }
+      for (; i < n; i++) {
+        const o = <usize>i << 2;
+        store<f32>(out + o, load<f32>(x + o));
+      }
+      return;
+    }
+    if (sx == 0) {
+      fill_f32(out, n, load<f32>(x));
+      return;
+    }
+  }
+  const dx = <usize>sx << 2;
+  const dout = <usize>so << 2;
+  for (let i = 0; i < n; i++) {
+    store<f32>(out, load<f32>(x));
+    x += dx;
+    out += dout;
+  }
+}
+
+/**
+ * `out[r·osR + c] = x[r + c·xsC]` for r < rows, c < cols: a 2-D transpose block (x has unit
+ * stride along the output's rows, out along its columns). Four x vectors (four output columns)
+ * are shuffled into four output row vectors, instead of gathering one float per cache line.
+ */
+function transposeBlock(x: usize, xsC: i32, out: usize, osR: i32, rows: i32, cols: i32): void {
+  const xr = <usize>xsC << 2;
+  const orow = <usize>osR << 2;
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    let c = 0;
+    for (; c + 4 <= cols; c += 4) {
+      const src = x + (<usize>r << 2) + <usize>c * xr;
+      const a = v128.load(src); // out[r..r+3, c]
+      const b = v128.load(src + xr); // out[r..r+3, c+1]
+      const cc = v128.load(src + 2 * xr);
+      const dd = v128.load(src + 3 * xr);
+      const ab0 = v128.shuffle<f32>(a, b, 0, 4, 1, 5);
+      const ab1 = v128.shuffle<f32>(a, b, 2, 6, 3, 7);
+      const cd0 = v128.shuffle<f32>(cc, dd, 0, 4, 1, 5);
+      const cd1 = v128.shuffle<f32>(cc, dd, 2, 6, 3, 7);
+      const dst = out + <usize>r * orow + (<usize>c << 2);
+      v128.store(dst, v128.shuffle<f32>(ab0, cd0, 0, 1, 4, 5));
+      v128.store(dst + orow, v128.shuffle<f32>(ab0, cd0, 2, 3, 6, 7));
+      v128.store(dst + 2 * orow, v128.shuffle<f32>(ab1, cd1, 0, 1, 4, 5));
+      v128.store(dst + 3 * orow, v128.shuffle<f32>(ab1, cd1, 2, 3, 6, 7));
+    }
+    for (; c < cols; c++) {
+      for (let i = 0; i < 4; i++) {
+        store<f32>(out + <usize>(r + i) * orow + (<usize>c << 2), load<f32>(x + (<usize>(r + i) << 2) + <usize>c * xr));
+      }
+    }
+  }
+  for (; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      store<f32>(out + <usize>r * orow + (<usize>c << 2), load<f32>(x + (<usize>r << 2) + <usize>c * xr));
+    }
+  }
+}
+
+/**
+ * `out[Σ idx·outStrides] = x[Σ idx·xStrides]` over `shape` (rank ≤ 6; i32 arrays at `shape`,
+ * `xStrides`, `outStrides`; element strides, non-negative). `x` and `out` already include the
+ * caller's offsets. Axes are coalesced as in binaryStrided_f32; a transpose of the two innermost
+ * axes is done in 4×4 register blocks, 32×32 tiles at a time.
+ */
+export function stridedCopy_f32(x: usize, out: usize, rank: i32, shape: usize, xStrides: usize, outStrides: usize): void {
+  let total: i64 = 1;
+  for (let k = 0; k < rank; k++) total *= <i64>load<i32>(shape + (<usize>k << 2));
+  if (total <= 0) return;
+  let d = 0;
+  for (let k = 0; k < rank; k++) {
+    const o = <usize>k << 2;
+    const n = load<i32>(shape + o);
+    if (n == 1) continue;
+    const sx = load<i32>(xStrides + o);
+    const so = load<i32>(outStrides + o);
+    if (d > 0) {
+      const p = d - 1;
+      if (dimA(p) == sx * n && dimB(p) == so * n) {
+        store<i32>(DIMS + (<usize>p << 2), dimShape(p) * n);
+        store<i32>(DIMS + 24 + (<usize>p << 2), sx);
+        store<i32>(DIMS + 48 + (<usize>p << 2), so);
+        continue;
+      }
+    }
+    store<i32>(DIMS + (<usize>d << 2), n);
+    store<i32>(DIMS + 24 + (<usize>d << 2), sx);
+    store<i32>(DIMS + 48 + (<usize>d << 2), so);
+    d++;
+  }
+  if (d == 0) {
+    store<f32>(out, load<f32>(x));
+    return;
+  }
+  const shift = 6 - d;
+  for (let k = d - 1; k >= 0; k--) {
+    const o = <usize>k << 2;
+    const t = <usize>(k + shift) << 2;
+    store<i32>(DIMS + t, load<i32>(DIMS + o));
+    store<i32>(DIMS + 24 + t, load<i32>(DIMS + 24 + o));
+    store<i32>(DIMS + 48 + t, load<i32>(DIMS + 48 + o));
+  }
+  for (let k = 0; k < shift; k++) {
+    const o = <usize>k << 2;
+    store<i32>(DIMS + o, 1);
+    store<i32>(DIMS + 24 + o, 0);
+    store<i32>(DIMS + 48 + o, 0);
+  }
+  const n5 = dimShape(5);
+  const x5 = dimA(5), o5 = dimB(5);
+  // The 2-D transpose pattern on the innermost pair: out unit-stride along axis 5, x unit-stride
+  // along axis 4.
+  const tr = d >= 2 && o5 == 1 && x5 != 1 && dimA(4) == 1 && n5 >= 4 && dimShape(4) >= 4;
+  const n4 = dimShape(4);
+  for (let i0 = 0; i0 < dimShape(0); i0++) {
+    const x0 = x + ((<usize>i0 * <usize>dimA(0)) << 2), p0 = out + ((<usize>i0 * <usize>dimB(0)) << 2);
+    for (let i1 = 0; i1 < dimShape(1); i1++) {
+      const x1 = x0 + ((<usize>i1 * <usize>dimA(1)) << 2), p1 = p0 + ((<usize>i1 * <usize>dimB(1)) << 2);
+      for (let i2 = 0; i2 < dimShape(2); i2++) {
+        const x2 = x1 + ((<usize>i2 * <usize>dimA(2)) << 2), p2 = p1 + ((<usize>i2 * <usize>dimB(2)) << 2);
+        for (let i3 = 0; i3 < dimShape(3); i3++) {
+          const x3 = x2 + ((<usize>i3 * <usize>dimA(3)) << 2), p3 = p2 + ((<usize>i3 * <usize>dimB(3)) << 2);
+          if (tr) {
+            transposeTiled(x3, x5, p3, dimB(4), dimShape(4), n5);
+            continue;
+          }
+          for (let i4 = 0; i4 < n4; i4++) {
+            const x4 = x3 + ((<usize>i4 * <usize>dimA(4)) << 2), p4 = p3 + ((<usize>i4 * <usize>dimB(4)) << 2);
+            copyRow(x4, x5, p4, o5, n5);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** {@link transposeBlock} over 32×32 tiles, so both sides stay in L1 while a tile is moved. */
+function transposeTiled(x: usize, xsC: i32, out: usize, osR: i32, rows: i32, cols: i32): void {
+  const T = 32;
+  const xc = <usize>xsC << 2;
+  const orow = <usize>osR << 2;
+  for (let r = 0; r < rows; r += T) {
+    const rn = min(T, rows - r);
+    for (let c = 0; c < cols; c += T) {
+      const cn = min(T, cols - c);
+      transposeBlock(x + (<usize>r << 2) + <usize>c * xc, xsC, out + <usize>r * orow + (<usize>c << 2), osR, rn, cn);
+    }
+  }
+}
+
+/**
+ * One-hot rows: `out[r, c] = c == labels[r] ? 1 : 0` over `[rows, cols]`. A label that is not an
+ * integer in [0, cols) (NaN included) leaves its row all zero.
+ */
+export function oneHot_f32(labels: usize, out: usize, rows: i32, cols: i32): void {
+  if (rows <= 0 || cols <= 0) return;
+  const rowBytes = <usize>cols << 2;
+  fill_f32(out, rows * cols, 0);
+  for (let r = 0; r < rows; r++) {
+    const l = <f64>load<f32>(labels + (<usize>r << 2));
+    if (l >= 0 && l < <f64>cols && l == Math.floor(l)) {
+      store<f32>(out + <usize>r * rowBytes + (<usize>(<i32>l) << 2), 1);
+    }
+  }
+}

@@ -40,6 +40,14 @@ export interface AxonWasmExports {
   binaryStrided_f32(op: number, a: Ptr, b: Ptr, out: Ptr, rank: number, shape: Ptr, aStrides: Ptr, bStrides: Ptr): void;
   unary_f32(op: number, x: Ptr, out: Ptr, n: number): void;
   clip_f32(x: Ptr, out: Ptr, n: number, lo: number, hi: number): void;
+  /**
+   * `out[Σ idx·outStrides] = x[Σ idx·xStrides]` over `shape`; `rank` ≤ 6. `x` and `out` already
+   * include the element offsets (so they may be only 4-byte aligned); `shape`, `xStrides`,
+   * `outStrides` point to `rank` i32 values each (element strides, non-negative).
+   */
+  stridedCopy_f32(x: Ptr, out: Ptr, rank: number, shape: Ptr, xStrides: Ptr, outStrides: Ptr): void;
+  /** `out[r, c] = c == labels[r] ? 1 : 0` over `[rows, cols]`; a label outside [0, cols) gives a zero row. */
+  oneHot_f32(labels: Ptr, out: Ptr, rows: number, cols: number): void;
 
   // softmax.ts
   softmax_f32(x: Ptr, out: Ptr, rows: number, cols: number): void;
@@ -104,6 +112,7 @@ export interface AxonWasmExports {
 export const REQUIRED_EXPORTS: readonly string[] = [
   'memory', 'heapBase',
   'fill_f32', 'copy_f32', 'scale_f32', 'axpy_f32', 'binary_f32', 'binaryStrided_f32', 'unary_f32', 'clip_f32',
+  'stridedCopy_f32', 'oneHot_f32',
   'softmax_f32', 'logSoftmax_f32', 'softmaxBackward_f32', 'logSoftmaxBackward_f32', 'softmaxCrossEntropy_f32', 'softmaxCrossEntropyBackward_f32',
   'reduce_f32', 'argmax_f32',
   'gemmWorkspace_f32', 'gemm_f32',

@@ -16,4 +16,65 @@ export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export * from './ops/index.js';
 export { tidy, memory, noGrad, type MemoryInfo } from './engine.js';
 export { backward, type BackwardOptions } from './autograd/backward.js';
+export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './autograd/gradcheck.js';
 export { AxonError, ArgumentError, ShapeError, type AxonErrorCode } from './errors.js';
+
+// optimisers, gradient clipping, learning-rate schedules (src/optim)
+export * from './optim/index.js';
+
+// layers, models, initialisers, regularisers, constraints and losses (src/nn, src/losses).
+// `Activation` is the layer class here; the kernel contract's activation-name type is `ActivationName`'s subset.
+export * from './nn/index.js';
+export { Activation } from './nn/index.js';
+
+// training API (src/train): model.compile/fit/evaluate/predict delegate here; metrics, callbacks, history
+export {
+  compileModel,
+  fitModel,
+  evaluateModel,
+  predictModel,
+  History,
+  earlyStopping,
+  EarlyStopping,
+  lrScheduler,
+  LrSchedulerCallback,
+  accuracyMetric,
+  topKAccuracy,
+  mseMetric,
+  maeMetric,
+  METRIC_NAMES,
+  CALLBACK_HOOKS,
+  type CompileOptions,
+  type CompileConfig,
+  type TrainingState,
+  type LossFn,
+  type FitOptions,
+  type EvaluateOptions,
+  type PredictOptions,
+  type HistoryRecord,
+  type Callback,
+  type FitContext,
+  type Logs,
+  type BatchLogs,
+  type EarlyStoppingOptions,
+  type LrSchedulerOptions,
+  type Metric,
+  type MetricSpec,
+} from './train/index.js';
+
+// save/load (src/io): safetensors, model.save(), loadModel()
+export {
+  encodeSafetensors,
+  decodeSafetensors,
+  saveModel,
+  loadModel,
+  MODEL_FORMAT,
+  MODEL_FORMAT_VERSION,
+  type SafeTensor,
+  type SafetensorsFile,
+  type SavedModel,
+  type SavedModelConfig,
+  type SavedOptimizer,
+  type SaveOptions,
+  type LoadOptions,
+} from './io/index.js';

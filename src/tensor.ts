@@ -149,12 +149,14 @@ export class Tensor implements Tracked {
   log(): Tensor { return ops.log(this); }
   sqrt(): Tensor { return ops.sqrt(this); }
   square(): Tensor { return ops.square(this); }
-  clip(lo: number, hi: number): Tensor { return ops.clip(this, lo, hi); }
+  reciprocal(): Tensor { return ops.reciprocal(this); }
+  rsqrt(): Tensor { return ops.rsqrt(this); }
+  clip(lo?: number, hi?: number): Tensor { return ops.clip(this, lo, hi); }
   matmul(b: Tensor, options?: ops.MatmulOptions): Tensor { return ops.matmul(this, b, options); }
   transpose(perm?: readonly number[]): Tensor { return ops.transpose(this, perm); }
   reshape(shape: readonly number[]): Tensor { return ops.reshape(this, shape); }
   flatten(startAxis?: number): Tensor { return ops.flatten(this, startAxis); }
-  slice(begin: readonly number[], size?: readonly number[]): Tensor { return ops.slice(this, begin, size); }
+  slice(begin: number | readonly number[], size?: number | readonly number[]): Tensor { return ops.slice(this, begin, size); }
   sum(axis?: number | readonly number[], keepDims?: boolean): Tensor { return ops.sum(this, axis, keepDims); }
   mean(axis?: number | readonly number[], keepDims?: boolean): Tensor { return ops.mean(this, axis, keepDims); }
   max(axis?: number | readonly number[], keepDims?: boolean): Tensor { return ops.max(this, axis, keepDims); }

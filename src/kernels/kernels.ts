@@ -300,6 +300,24 @@ export interface Kernels {
   unary(op: UnaryMath, x: Storage, out: Storage, n: number): void;
   /** `out[i] = clamp(x[i], lo, hi)`; NaN stays NaN. In-place OK. */
   clip(x: Storage, out: Storage, n: number, lo: number, hi: number): void;
+  /**
+   * Strided copy (the one data-movement kernel behind transpose, slice, concat, stack and their
+   * gradients): `out[outOffset + Σ idx·outStrides] = x[xOffset + Σ idx·xStrides]` for every index
+   * of `shape` (rank ≤ 6; offsets and strides in elements, non-negative). An x stride of 0
+   * repeats a value along that axis; an out stride of 0 on an axis longer than 1 is rejected
+   * (every index must write its own element — backends do not check overlap beyond that).
+   * Elements of `out` not addressed are left alone. `out` must be a different handle from `x`.
+   */
+  stridedCopy(
+    x: Storage, xOffset: number, xStrides: readonly number[],
+    out: Storage, outOffset: number, outStrides: readonly number[], shape: readonly number[],
+  ): void;
+  /**
+   * One-hot encoding: `out[r, c] = c === labels[r] ? 1 : 0` for `labels` `[rows]` (class indices
+   * as float) and `out` `[rows, cols]`. The caller validates the labels; a label that is not an
+   * integer in `[0, cols)` (NaN included) gives an all-zero row on every backend.
+   */
+  oneHot(labels: Storage, out: Storage, rows: number, cols: number): void;
 
   // ---- activations --------------------------------------------------------------------
   /**

@@ -213,6 +213,46 @@ export class Validator {
     this.storage('clip', 'out', out, n);
   }
 
+  stridedCopy(
+    x: Storage, xOffset: number, xStrides: readonly number[],
+    out: Storage, outOffset: number, outStrides: readonly number[], shape: readonly number[],
+  ): void {
+    const k = 'stridedCopy';
+    if (!Array.isArray(shape) || shape.length > 6) throw new KernelError(k, 'shape', 'an array of at most 6 sizes', describe(shape));
+    if (!Array.isArray(xStrides) || xStrides.length !== shape.length) throw new KernelError(k, 'xStrides', `an array of ${shape.length} strides`, describe(xStrides));
+    if (!Array.isArray(outStrides) || outStrides.length !== shape.length) throw new KernelError(k, 'outStrides', `an array of ${shape.length} strides`, describe(outStrides));
+    checkSize(k, 'xOffset', xOffset);
+    checkSize(k, 'outOffset', outOffset);
+    let total = 1;
+    // Index of the last element touched: offset + Σ (shape − 1)·stride.
+    let xLast = xOffset;
+    let outLast = outOffset;
+    for (let d = 0; d < shape.length; d++) {
+      const s = checkSize(k, `shape[${d}]`, shape[d]);
+      const xs = checkSize(k, `xStrides[${d}]`, xStrides[d]);
+      const os = checkSize(k, `outStrides[${d}]`, outStrides[d]);
+      total *= s;
+      xLast += Math.max(s - 1, 0) * xs;
+      outLast += Math.max(s - 1, 0) * os;
+    }
+    for (let d = 0; d < shape.length && total > 0; d++) {
+      if (outStrides[d] === 0 && shape[d]! > 1) throw new KernelError(k, `outStrides[${d}]`, `a positive stride (axis ${d} has ${shape[d]} elements)`, '0');
+    }
+    if (!Number.isSafeInteger(xLast) || xLast > 2 ** 31) throw new KernelError(k, 'xStrides', 'addresses below 2^31', `a last index of ${xLast}`);
+    if (!Number.isSafeInteger(outLast) || outLast > 2 ** 31) throw new KernelError(k, 'outStrides', 'addresses below 2^31', `a last index of ${outLast}`);
+    this.storage(k, 'x', x, total === 0 ? 0 : xLast + 1);
+    this.storage(k, 'out', out, total === 0 ? 0 : outLast + 1);
+    checkDistinct(k, 'out', out, { x });
+  }
+
+  oneHot(labels: Storage, out: Storage, rows: number, cols: number): void {
+    const k = 'oneHot';
+    this.rowsCols(k, rows, cols);
+    this.storage(k, 'labels', labels, rows);
+    this.storage(k, 'out', out, rows * cols);
+    checkDistinct(k, 'out', out, { labels });
+  }
+
   activation(act: string, x: Storage, out: Storage, n: number, alpha: number | undefined): void {
     checkEnum('activation', 'act', act, ACTIVATIONS);
     checkSize('activation', 'n', n);

@@ -119,3 +119,39 @@ export function clip(x: Float32Array, out: Float32Array, n: number, lo: number, 
     out[i] = v < lo ? lo : v > hi ? hi : v;
   }
 }
+
+/**
+ * `out[outOffset + Σ idx·outStrides] = x[xOffset + Σ idx·xStrides]` for every index of `shape`
+ * (row-major odometer, like {@link binaryStrided}). Rank 0 copies one element.
+ */
+export function stridedCopy(
+  x: Float32Array, xOffset: number, xStrides: readonly number[],
+  out: Float32Array, outOffset: number, outStrides: readonly number[], shape: readonly number[],
+): void {
+  const rank = shape.length;
+  let total = 1;
+  for (let d = 0; d < rank; d++) total *= shape[d]!;
+  const idx = new Array<number>(rank).fill(0);
+  let xi = xOffset;
+  let oi = outOffset;
+  for (let flat = 0; flat < total; flat++) {
+    out[oi] = x[xi]!;
+    for (let d = rank - 1; d >= 0; d--) {
+      idx[d]!++;
+      xi += xStrides[d]!;
+      oi += outStrides[d]!;
+      if (idx[d]! < shape[d]!) break;
+      xi -= idx[d]! * xStrides[d]!;
+      oi -= idx[d]! * outStrides[d]!;
+      idx[d] = 0;
+    }
+  }
+}
+
+/** `out[r, c] = c === labels[r] ? 1 : 0`; a label that is not an integer in [0, cols) gives a zero row. */
+export function oneHot(labels: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const l = labels[r]!;
+    for (let c = 0; c < cols; c++) out[r * cols + c] = c === l ? 1 : 0;
+  }
+}

@@ -135,6 +135,19 @@ export class JsBackend implements Kernels {
     ew.clip(d(x), d(out), n, lo, hi);
   }
 
+  stridedCopy(
+    x: Storage, xOffset: number, xStrides: readonly number[],
+    out: Storage, outOffset: number, outStrides: readonly number[], shape: readonly number[],
+  ): void {
+    this.v.stridedCopy(x, xOffset, xStrides, out, outOffset, outStrides, shape);
+    ew.stridedCopy(d(x), xOffset, xStrides, d(out), outOffset, outStrides, shape);
+  }
+
+  oneHot(labels: Storage, out: Storage, rows: number, cols: number): void {
+    this.v.oneHot(labels, out, rows, cols);
+    ew.oneHot(d(labels), d(out), rows, cols);
+  }
+
   // ---- activations --------------------------------------------------------------------
 
   activation(a: Activation, x: Storage, out: Storage, n: number, alpha?: number): void {

@@ -93,7 +93,7 @@ export class WasmBackend implements Kernels {
   private readonly bwd: ActivationBackward[];
   private wsPtr = 0;
   private wsBytes = 0;
-  private readonly smallPtr: number; // 3 × 6 i32 for binaryStrided's shape and strides
+  private readonly smallPtr: number; // 3 × 6 i32: shape and two stride arrays (binaryStrided, stridedCopy)
   private disposedAll = false;
 
   /** True after {@link WasmBackend.dispose}: every handle is then invalid. */
@@ -224,6 +224,26 @@ export class WasmBackend implements Kernels {
   clip(x: Storage, out: Storage, n: number, lo: number, hi: number): void {
     this.v.clip(x, out, n, lo, hi);
     this.ex.clip_f32(p(x), p(out), n, lo, hi);
+  }
+
+  stridedCopy(
+    x: Storage, xOffset: number, xStrides: readonly number[],
+    out: Storage, outOffset: number, outStrides: readonly number[], shape: readonly number[],
+  ): void {
+    this.v.stridedCopy(x, xOffset, xStrides, out, outOffset, outStrides, shape);
+    const rank = shape.length;
+    const mem = new Int32Array(this.ex.memory.buffer, this.smallPtr, 18);
+    for (let d = 0; d < rank; d++) {
+      mem[d] = shape[d]!;
+      mem[6 + d] = xStrides[d]!;
+      mem[12 + d] = outStrides[d]!;
+    }
+    this.ex.stridedCopy_f32(p(x) + 4 * xOffset, p(out) + 4 * outOffset, rank, this.smallPtr, this.smallPtr + 24, this.smallPtr + 48);
+  }
+
+  oneHot(labels: Storage, out: Storage, rows: number, cols: number): void {
+    this.v.oneHot(labels, out, rows, cols);
+    this.ex.oneHot_f32(p(labels), p(out), rows, cols);
   }
 
   // ---- activations --------------------------------------------------------------------

@@ -1,0 +1,117 @@
+/**
+ * `ax.loadModel(saved)`: rebuilds a model from `model.save()`'s output — the module tree from
+ * its config (through the module registry of src/nn), the weights from the safetensors bytes,
+ * the compile options and, when saved, the optimiser state. Everything read is treated as
+ * untrusted: malformed input is an `AxonError('CORRUPT_DATA')` (or the layer's own argument
+ * error) with a clear message, never a crash, and the weight file is checked completely against
+ * the rebuilt model before any weight is written.
+ */
+import { AxonError, ArgumentError, checkOptions, describeValue } from '../errors.js';
+import type { Module, ModuleConfig } from '../nn/module.js';
+// The nn index imports every layer, which registers its factory for moduleFromConfig.
+import { moduleFromConfig } from '../nn/index.js';
+import type { OptimizerState } from '../optim/optimizer.js';
+import { createOptimizer } from '../optim/registry.js';
+import { compileModel, trainingState, type CompileConfig } from '../train/compile.js';
+import type { MetricSpec } from '../train/metrics.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from './save.js';
+import { decodeSafetensors } from './safetensors.js';
+import { writeModelWeights } from './weights.js';
+
+function corrupt(msg: string): AxonError {
+  return new AxonError('CORRUPT_DATA', `loadModel: ${msg}`);
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+function asBytes(v: unknown, what: string): Uint8Array {
+  if (v instanceof Uint8Array) return v;
+  if (v instanceof ArrayBuffer) return new Uint8Array(v);
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
+  throw corrupt(`${what} expected safetensors bytes (a Uint8Array), given ${describeValue(v)}`);
+}
+
+function withPrefix<T>(prefix: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof AxonError) {
+      e.message = `loadModel: ${prefix}: ${e.message}`;
+      throw e;
+    }
+    // Engine errors (RangeError from a huge allocation, stack overflow on absurd nesting, …).
+    throw corrupt(`${prefix}: ${(e as Error)?.message ?? String(e)}`);
+  }
+}
+
+/** Options of {@link loadModel}. */
+export interface LoadOptions {
+  /** Re-apply the saved compile options (and optimiser state, if saved). Default true. */
+  compile?: boolean;
+}
+
+/**
+ * Rebuilds the model saved by `model.save()`. `saved.config` may also be its JSON text. With the
+ * compile options saved (and a named loss), the model comes back compiled; a saved optimiser
+ * state is restored so training resumes where it stopped.
+ */
+export async function loadModel<M extends Module = Module>(saved: SavedModel | { config: unknown; weights: unknown; optimizer?: unknown }, options: LoadOptions = {}): Promise<M> {
+  checkOptions('loadModel', options, ['compile']);
+  const doCompile = options.compile ?? true;
+  if (typeof doCompile !== 'boolean') throw new ArgumentError(`loadModel: option 'compile' expected a boolean, given ${describeValue(doCompile)}`);
+  if (!isObject(saved)) throw corrupt(`expected { config, weights } from model.save(), given ${describeValue(saved)}`);
+  let config: unknown = saved.config;
+  if (typeof config === 'string') {
+    try {
+      config = JSON.parse(config);
+    } catch (e) {
+      throw corrupt(`config is not valid JSON (${(e as Error).message})`);
+    }
+  }
+  if (!isObject(config)) throw corrupt(`config expected an object, given ${describeValue(config)}`);
+  if (config.format !== MODEL_FORMAT) throw corrupt(`config.format expected '${MODEL_FORMAT}', given ${describeValue(config.format)}`);
+  if (typeof config.version !== 'number' || !Number.isInteger(config.version) || config.version < 1) throw corrupt(`config.version expected a positive integer, given ${describeValue(config.version)}`);
+  if (config.version > MODEL_FORMAT_VERSION) throw new AxonError('UNSUPPORTED', `loadModel: the model was saved in format version ${config.version}; this axon reads up to ${MODEL_FORMAT_VERSION}`);
+  if (!isObject(config.model)) throw corrupt(`config.model expected a module config { type, args }, given ${describeValue(config.model)}`);
+  const compile = config.compile ?? null;
+  if (compile !== null && !isObject(compile)) throw corrupt(`config.compile expected an object or null, given ${describeValue(compile)}`);
+
+  // Decode (and thereby validate) the weights before building anything.
+  const file = withPrefix('weights', () => decodeSafetensors(asBytes(saved.weights, 'weights')));
+  const model = withPrefix('config.model', () => moduleFromConfig(config.model as unknown as ModuleConfig));
+  try {
+    withPrefix('weights', () => writeModelWeights(model, file.tensors, 'loadModel'));
+    if (doCompile && compile && (compile as Partial<CompileConfig>).loss !== null) {
+      const c = compile as Partial<CompileConfig>;
+      if (typeof c.loss !== 'string') throw corrupt(`config.compile.loss expected a loss name, given ${describeValue(c.loss)}`);
+      if (!isObject(c.optimizer)) throw corrupt(`config.compile.optimizer expected an optimiser config { type, … }, given ${describeValue(c.optimizer)}`);
+      const metrics = c.metrics ?? [];
+      if (!Array.isArray(metrics)) throw corrupt(`config.compile.metrics expected an array, given ${describeValue(metrics)}`);
+      withPrefix('config.compile', () => compileModel(model, { optimizer: createOptimizer(c.optimizer as Record<string, unknown>), loss: c.loss as string, metrics: metrics as MetricSpec[] }));
+      if (saved.optimizer !== undefined) restoreOptimizer(model, saved.optimizer);
+    } else if (saved.optimizer !== undefined && doCompile) {
+      throw corrupt('an optimiser state was saved but no compile options (or a loss function, which cannot be saved); load with { compile: false } and compile yourself');
+    }
+  } catch (e) {
+    model.dispose();
+    throw e;
+  }
+  return model as M;
+}
+
+function restoreOptimizer(model: Module, raw: unknown): void {
+  if (!isObject(raw) || !isObject(raw.state)) throw corrupt(`optimizer expected { state: { type, options, step }, slots }, given ${describeValue(raw)}`);
+  const s = raw.state;
+  const file = withPrefix('optimizer.slots', () => decodeSafetensors(asBytes(raw.slots, 'optimizer.slots')));
+  const slots: Record<number, Record<string, Float32Array>> = {};
+  for (const [name, t] of file.tensors) {
+    const m = /^(0|[1-9]\d{0,8})\.([A-Za-z][A-Za-z0-9_]*)$/.exec(name);
+    if (!m) throw corrupt(`optimizer.slots: tensor name '${name}' expected '<parameter index>.<buffer>'`);
+    const i = Number(m[1]);
+    (slots[i] ??= {})[m[2]!] = t.data;
+  }
+  const state: OptimizerState = { type: s.type as string, options: s.options as Record<string, unknown>, step: s.step as number, slots };
+  withPrefix('optimizer', () => trainingState(model, 'loadModel').optimizer.loadState(state));
+}
