@@ -49,6 +49,7 @@ export {
   type TrainingState,
   type LossFn,
   type FitOptions,
+  type Samples,
   type EvaluateOptions,
   type PredictOptions,
   type HistoryRecord,

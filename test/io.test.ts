@@ -213,6 +213,23 @@ for (const backend of ['js', 'wasm'] as const) {
       back.dispose();
     });
 
+    it('round-trips every kind of layer through the module registry', async () => {
+      const m = new ax.Sequential([
+        new ax.Flatten(),
+        new ax.Dense(6, 8, { activation: 'tanh', seed: 4 }),
+        new ax.LeakyReLU(0.2),
+        new ax.Maxout(8, 4, 3, { seed: 5 }),
+        new ax.Activation('gelu'),
+        new ax.BatchNorm1d(4, { momentum: 0.3 }),
+        new ax.Sequential([new ax.Dense(4, 2, { seed: 6 }), new ax.Softmax()]),
+      ]);
+      const x = ax.randn([5, 2, 3], { seed: 8 });
+      const back = await ax.loadModel<ax.Sequential>(await m.save());
+      expect(back.toString()).toBe(m.toString());
+      expect(Array.from(back.predict(x).dataSync())).toEqual(Array.from(m.predict(x).dataSync()));
+      expect([...decodeSafetensors((await back.save()).weights).tensors.keys()]).toContain('6.0.1');
+    });
+
     it('with includeOptimizer, training resumes exactly where it stopped', async () => {
       const { x, y } = blobs(48);
       // No Dropout here: its random stream position is not part of the saved state (as in torch).
@@ -281,6 +298,12 @@ for (const backend of ['js', 'wasm'] as const) {
       cfg.model.layers[0] = { type: 'Dense', args: [-4, 8] };
       await reject({ config: cfg, weights: saved.weights }, /config.model.*Dense/);
       await reject({ config: { ...saved.config, model: 7 }, weights: saved.weights }, /config.model expected a module config/);
+      // A config asking for a huge layer next to small weights is refused before anything is allocated.
+      cfg.model.layers[0] = { type: 'Dense', args: [40000, 40000] };
+      await reject({ config: cfg, weights: saved.weights }, /config.model.layers\[0\] \("Dense"\) has size arguments \[40000,40000\] larger than the 65536 weight elements/, 'CORRUPT_DATA');
+      let deep: Record<string, unknown> = { type: 'Sequential', args: [], layers: [] };
+      for (let i = 0; i < 100; i++) deep = { type: 'Sequential', args: [], layers: [deep] };
+      await reject({ config: { ...saved.config, model: deep }, weights: saved.weights }, /nested deeper than 64/, 'CORRUPT_DATA');
       await reject({ config: { ...saved.config, compile: { optimizer: { type: 'Adamm' }, loss: 'crossEntropy' } }, weights: saved.weights }, /did you mean 'adam'/);
       await reject({ config: { ...saved.config, compile: { optimizer: { type: 'Adam' }, loss: 'nope' } }, weights: saved.weights }, /unknown loss "nope"/);
       await reject({ ...withOpt, optimizer: { state: withOpt.optimizer!.state, slots: new Uint8Array(3) } }, /optimizer.slots: safetensors: buffer of 3 bytes/);

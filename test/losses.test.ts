@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as ax from '../src/index.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const golden: any = JSON.parse(readFileSync(new URL('./golden/nn.json', import.meta.url), 'utf8'));
 
 type Num = number | string;
@@ -82,6 +81,25 @@ for (const backend of ['js', 'wasm'] as const) {
           target.dispose();
         });
       });
+    });
+
+    it('gradcheck: every loss w.r.t. its predictions (and targets where they get a gradient)', () => {
+      const p = ax.randn([4, 3], { seed: 7 });
+      const t = ax.randn([4, 3], { seed: 8 });
+      const prob = ax.rand([4, 3], { seed: 9, low: 0.1, high: 0.9 });
+      const soft = ax.rand([4, 3], { seed: 10 });
+      const labels = [2, 0, 1, 1];
+      const checks: Array<[string, ax.GradcheckResult]> = [
+        ['mse', ax.gradcheck((a, b) => ax.mse(a, b), [p, t])],
+        ['l1', ax.gradcheck((a, b) => ax.l1Loss(a, b), [p, t])],
+        ['huber', ax.gradcheck((a, b) => ax.huber(a, b, 0.7), [p, t])],
+        ['binaryCrossEntropy', ax.gradcheck((a) => ax.binaryCrossEntropy(a, soft), [prob])],
+        ['binaryCrossEntropyWithLogits', ax.gradcheck((a) => ax.binaryCrossEntropyWithLogits(a, soft), [p])],
+        ['crossEntropy', ax.gradcheck((a) => ax.crossEntropy(a, labels), [p])],
+        ['hinge', ax.gradcheck((a) => ax.hinge(a, labels), [p])],
+      ];
+      for (const [name, r] of checks) expect(r.ok, `${name}: ${JSON.stringify(r)}`).toBe(true);
+      for (const x of [p, t, prob, soft]) x.dispose();
     });
 
     it('getLoss resolves every name to the same values as the functions', () => {

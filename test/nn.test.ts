@@ -9,7 +9,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as ax from '../src/index.js';
 import { philoxWords } from '../src/kernels/philox.js';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const golden: any = JSON.parse(readFileSync(new URL('./golden/nn.json', import.meta.url), 'utf8'));
 
 type Num = number | string;
@@ -571,6 +570,26 @@ for (const backend of ['js', 'wasm'] as const) {
         });
       });
 
+      it('model getWeights/setWeights: every layer in order (running stats included), validated before any write', () => {
+        ax.tidy(() => {
+          const model = new ax.Sequential([new ax.Dense(2, 3, { seed: 1 }), new ax.ReLU(), new ax.BatchNorm1d(3), new ax.Dense(3, 1, { seed: 2 })]);
+          const ws = model.getWeights();
+          expect(ws.map((w) => w.shape)).toEqual([[2, 3], [3], [3], [3], [3], [3], [3, 1], [1]]);
+          const other = new ax.Sequential([new ax.Dense(2, 3, { seed: 5 }), new ax.ReLU(), new ax.BatchNorm1d(3), new ax.Dense(3, 1, { seed: 6 })]);
+          const before = other.getWeights().map((w) => w.dataSync());
+          const bad = [...ws.slice(0, 7), ax.zeros([2])];
+          expect(() => other.setWeights(bad)).toThrow(/Sequential\.setWeights: layers\[3\] weight 1 expected shape \[1\], given \[2\]/);
+          expect(other.getWeights().map((w) => w.dataSync()), 'nothing written').toEqual(before);
+          expect(() => other.setWeights(ws.slice(1))).toThrow(/expected 8 arrays/);
+          other.setWeights(ws);
+          expect(other.getWeights().map((w) => w.dataSync())).toEqual(ws.map((w) => w.dataSync()));
+          // the base-class default: a module's parameters
+          expect(new ax.ReLU().getWeights()).toEqual([]);
+          model.dispose();
+          other.dispose();
+        });
+      });
+
       it('a layer created without a seed gets a distinct default seed', () => {
         ax.tidy(() => {
           const a = new ax.Dense(3, 3);
@@ -580,6 +599,36 @@ for (const backend of ['js', 'wasm'] as const) {
           a.dispose();
           b.dispose();
         });
+      });
+    });
+
+    describe('gradcheck (central finite differences)', () => {
+      // created per test: the backend is chosen in beforeAll
+      const x0 = () => ax.randn([3, 4], { seed: 31 });
+      const w0 = () => ax.randn([4, 5], { seed: 32, std: 0.5 });
+      const b0 = () => ax.randn([5], { seed: 33, std: 0.5 });
+      for (const act of ['linear', 'relu', 'tanh', 'gelu', 'elu', 'softplus', 'sigmoid', 'silu', 'leakyRelu'] as const) {
+        it(`dense op with ${act}: x, W and b`, () => {
+          const r = ax.tidy(() => ax.gradcheck((x, w, b) => ax.dense(x, w, b, act), [x0(), w0(), b0()]));
+          expect(r.ok, JSON.stringify(r)).toBe(true);
+        });
+      }
+      it('BatchNorm1d (training) w.r.t. its input', () => {
+        const bn = new ax.BatchNorm1d(4);
+        bn.setWeights([[0.5, 1, 1.5, 2], [0, 0.1, 0.2, 0.3], [0, 0, 0, 0], [1, 1, 1, 1]]);
+        const r = ax.tidy(() => ax.gradcheck((x) => bn.forward(x), [ax.randn([6, 4], { seed: 34 })]));
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+        bn.dispose();
+      });
+      it('Maxout w.r.t. its input', () => {
+        const m = new ax.Maxout(4, 3, 2, { seed: 35 });
+        const r = ax.tidy(() => ax.gradcheck((x) => m.forward(x), [x0()]));
+        expect(r.ok, JSON.stringify(r)).toBe(true);
+        m.dispose();
+      });
+      it('l1l2 penalty', () => {
+        const r = ax.tidy(() => ax.gradcheck((w) => ax.l1l2(0.3, 0.7).penalty(w), [w0()]));
+        expect(r.ok, JSON.stringify(r)).toBe(true);
       });
     });
 

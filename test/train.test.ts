@@ -254,7 +254,7 @@ for (const backend of ['js', 'wasm'] as const) {
           [() => m.fit(x, y, { callbacks: [ax.earlyStopping({ monitor: 'valLoss' })] }), /monitored key 'valLoss' will not be in the logs.*validationSplit.*available: loss, accuracy, lr/],
           [() => m.fit(x, y, { callbacks: [{ onEpochEnds() {} } as ax.Callback] }), /unknown hook 'onEpochEnds' \(did you mean 'onEpochEnd'\?\)/],
           [() => m.fit(x, y, { seed: -1 }), /'seed' expected a non-negative integer/],
-          [() => m.fit('nope', y), /argument 'x' expected a Tensor or nested arrays/],
+          [() => m.fit('nope' as unknown as ax.Tensor, y), /argument 'x' expected a Tensor or nested arrays/],
           [() => m.fit([[1, 2], [3]], [0, 1]), /ragged/],
           [() => m.evaluate(x, y.slice(1)), /different numbers of samples/],
           [() => m.evaluate(x, y.map(() => 7)), /y\[0\] = 7 is not a class index/],

@@ -9,7 +9,7 @@
 import { AxonError, ArgumentError, checkOptions, describeValue } from '../errors.js';
 import type { Module, ModuleConfig } from '../nn/module.js';
 // The nn index imports every layer, which registers its factory for moduleFromConfig.
-import { moduleFromConfig } from '../nn/index.js';
+import { moduleFromConfig, type Sequential } from '../nn/index.js';
 import type { OptimizerState } from '../optim/optimizer.js';
 import { createOptimizer } from '../optim/registry.js';
 import { compileModel, trainingState, type CompileConfig } from '../train/compile.js';
@@ -55,9 +55,10 @@ export interface LoadOptions {
 /**
  * Rebuilds the model saved by `model.save()`. `saved.config` may also be its JSON text. With the
  * compile options saved (and a named loss), the model comes back compiled; a saved optimiser
- * state is restored so training resumes where it stopped.
+ * state is restored so training resumes where it stopped. The result is typed as a Sequential
+ * (what `save` is defined on); pass a type argument for other root modules.
  */
-export async function loadModel<M extends Module = Module>(saved: SavedModel | { config: unknown; weights: unknown; optimizer?: unknown }, options: LoadOptions = {}): Promise<M> {
+export async function loadModel<M extends Module = Sequential>(saved: SavedModel | { config: unknown; weights: unknown; optimizer?: unknown }, options: LoadOptions = {}): Promise<M> {
   checkOptions('loadModel', options, ['compile']);
   const doCompile = options.compile ?? true;
   if (typeof doCompile !== 'boolean') throw new ArgumentError(`loadModel: option 'compile' expected a boolean, given ${describeValue(doCompile)}`);
@@ -80,6 +81,9 @@ export async function loadModel<M extends Module = Module>(saved: SavedModel | {
 
   // Decode (and thereby validate) the weights before building anything.
   const file = withPrefix('weights', () => decodeSafetensors(asBytes(saved.weights, 'weights')));
+  let totalElements = 0;
+  for (const t of file.tensors.values()) totalElements += t.data.length;
+  checkConfigSizes(config.model, Math.max(totalElements, SIZE_SLACK), 'config.model', 0);
   const model = withPrefix('config.model', () => moduleFromConfig(config.model as unknown as ModuleConfig));
   try {
     withPrefix('weights', () => writeModelWeights(model, file.tensors, 'loadModel'));
@@ -99,6 +103,29 @@ export async function loadModel<M extends Module = Module>(saved: SavedModel | {
     throw e;
   }
   return model as M;
+}
+
+/** Below this many elements a layer's size arguments are never questioned. */
+const SIZE_SLACK = 1 << 16;
+/** Deepest module nesting accepted in a config. */
+const MAX_DEPTH = 64;
+
+/**
+ * Guards against configs that would make a layer allocate far more than the weights could
+ * fill (a hostile file asking for `Dense(40000, 40000)` next to a few bytes of weights): the
+ * product of a layer's positional integer arguments — its sizes, for every built-in layer
+ * (Dense in·out, Maxout in·out·pieces, BatchNorm1d n) — may not exceed the number of weight
+ * elements in the file (or {@link SIZE_SLACK}). Runs before any module is built.
+ */
+function checkConfigSizes(c: unknown, limit: number, path: string, depth: number): void {
+  if (depth > MAX_DEPTH) throw corrupt(`${path}: modules nested deeper than ${MAX_DEPTH}`);
+  if (!isObject(c)) return; // moduleFromConfig reports malformed entries
+  if (Array.isArray(c.args)) {
+    let product = 1;
+    for (const a of c.args) if (typeof a === 'number' && Number.isInteger(a) && a > 0) product *= a;
+    if (product > limit) throw corrupt(`${path} (${describeValue(c.type)}) has size arguments ${JSON.stringify(c.args.filter((a) => typeof a === 'number'))} larger than the ${limit} weight elements in the file`);
+  }
+  if (Array.isArray(c.layers)) c.layers.forEach((l, i) => checkConfigSizes(l, limit, `${path}.layers[${i}]`, depth + 1));
 }
 
 function restoreOptimizer(model: Module, raw: unknown): void {

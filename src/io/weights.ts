@@ -1,7 +1,7 @@
 /**
  * A model's state as named tensors: every leaf module's `getWeights()` (Dense: `[W, b]`;
- * BatchNorm1d: `[gamma, beta, runningMean, runningVar]`; a leaf without `getWeights` contributes
- * its parameters). Names are `<path>.<j>`: the child indices from the root joined by dots, then
+ * BatchNorm1d: `[gamma, beta, runningMean, runningVar]`; a leaf without `getWeights`
+ * contributes its parameters). Names are `<path>.<j>`: the child indices from the root joined by dots, then
  * the weight's position, e.g. `0.0` = W of the first layer, `2.3` = runningVar of the third.
  * Save/load and `earlyStopping({ restoreBestWeights })` both use this walk.
  */
@@ -9,16 +9,29 @@ import { AxonError, ShapeError, fmtShape } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import type { Tensor } from '../tensor.js';
 
-/** A layer with Keras-style weight access. */
-export interface WeightedLayer {
-  getWeights(): Tensor[];
+/** Keras-style weight access, present on the layers (looked up at run time). */
+interface WeightAccess {
+  getWeights?: () => Tensor[];
   /** Takes tensors, nested arrays or Float32Arrays (src/nn/weights.ts assignWeights). */
-  setWeights(weights: ReadonlyArray<Tensor | Float32Array>): void;
+  setWeights?: (weights: ReadonlyArray<Tensor | Float32Array>) => void;
 }
 
-function hasWeights(m: Module): m is Module & WeightedLayer {
-  const w = m as Partial<WeightedLayer>;
-  return typeof w.getWeights === 'function' && typeof w.setWeights === 'function';
+/** The module's weights: copies from `getWeights()` (owned: dispose them), else its parameters. */
+function getWeightsOf(m: Module): { ws: Tensor[]; owned: boolean } {
+  const a = m as unknown as WeightAccess;
+  return typeof a.getWeights === 'function' ? { ws: a.getWeights.call(m), owned: true } : { ws: m.parameters(), owned: false };
+}
+
+/** Writes `data` (in getWeights order) through `setWeights`, else straight into the parameters. */
+function setWeightsOf(m: Module, data: Float32Array[]): void {
+  const a = m as unknown as WeightAccess;
+  if (typeof a.setWeights === 'function') {
+    a.setWeights.call(m, data);
+    return;
+  }
+  m.parameters().forEach((p, i) => {
+    if (p.size > 0) p.backend.write(p.storage, data[i]!);
+  });
 }
 
 /** Leaf modules in order with their dotted paths. */
@@ -40,15 +53,14 @@ export function leafModules(model: Module): Array<{ path: string; module: Module
 export async function readModelWeights(model: Module): Promise<Array<[string, { shape: number[]; data: Float32Array }]>> {
   const out: Array<[string, { shape: number[]; data: Float32Array }]> = [];
   for (const { path, module } of leafModules(model)) {
-    const copies = hasWeights(module);
-    const ws = copies ? module.getWeights() : module.parameters();
+    const { ws, owned } = getWeightsOf(module);
     try {
       for (let j = 0; j < ws.length; j++) {
         const w = ws[j]!;
         out.push([`${path || 'root'}.${j}`, { shape: [...w.shape], data: await w.data() }]);
       }
     } finally {
-      if (copies) for (const w of ws) w.dispose();
+      if (owned) for (const w of ws) w.dispose();
     }
   }
   return out;
@@ -58,10 +70,9 @@ export async function readModelWeights(model: Module): Promise<Array<[string, { 
 export function weightSpecs(model: Module): Array<{ name: string; shape: number[]; module: Module; index: number }> {
   const out: Array<{ name: string; shape: number[]; module: Module; index: number }> = [];
   for (const { path, module } of leafModules(model)) {
-    const copies = hasWeights(module);
-    const ws = copies ? module.getWeights() : module.parameters();
+    const { ws, owned } = getWeightsOf(module);
     ws.forEach((w, j) => out.push({ name: `${path || 'root'}.${j}`, shape: [...w.shape], module, index: j }));
-    if (copies) for (const w of ws) w.dispose();
+    if (owned) for (const w of ws) w.dispose();
   }
   return out;
 }
@@ -84,21 +95,11 @@ export function writeModelWeights(model: Module, weights: ReadonlyMap<string, { 
   for (const name of weights.keys()) {
     if (!names.has(name)) throw new AxonError('CORRUPT_DATA', `${fn}: unexpected weight '${name}' (the model has ${specs.length}: ${[...names].slice(0, 8).join(', ')}${names.size > 8 ? ', …' : ''})`);
   }
-  const byModule = new Map<Module, Array<{ name: string; shape: number[]; index: number }>>();
+  const byModule = new Map<Module, Float32Array[]>();
   for (const s of specs) {
     const list = byModule.get(s.module) ?? [];
-    list.push(s);
+    list[s.index] = weights.get(s.name)!.data;
     byModule.set(s.module, list);
   }
-  for (const [module, list] of byModule) {
-    const data = list.map((s) => weights.get(s.name)!.data);
-    if (hasWeights(module)) module.setWeights(data);
-    else {
-      const params = module.parameters();
-      list.forEach((s, i) => {
-        const p = params[s.index]!;
-        if (p.size > 0) p.backend.write(p.storage, data[i]!);
-      });
-    }
-  }
+  for (const [module, data] of byModule) setWeightsOf(module, data);
 }

@@ -120,12 +120,12 @@ export class BatchNorm1d extends Module {
   }
 
   /** Copies of `[gamma, beta, runningMean, runningVar]` (`[runningMean, runningVar]` when not affine). */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     return copyWeights(this.stateTensors());
   }
 
   /** Writes the list {@link getWeights} returns; validates all before changing anything. */
-  setWeights(weights: readonly TensorLike[]): void {
+  override setWeights(weights: readonly TensorLike[]): void {
     const names = this.affine ? ['gamma', 'beta', 'runningMean', 'runningVar'] : ['runningMean', 'runningVar'];
     assignWeights('BatchNorm1d.setWeights', this.stateTensors(), names, weights);
   }

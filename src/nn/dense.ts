@@ -5,8 +5,8 @@
  */
 import { record, willRecord } from '../autograd/record.js';
 import { denseGrad } from '../autograd/rules/dense.js';
-import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
-import type { Activation as KernelActivation } from '../kernels/kernels.js';
+import { ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
+import { ACTIVATIONS, type Activation as KernelActivation } from '../kernels/kernels.js';
 import { add } from '../ops/arithmetic.js';
 import { empty, toTensor, variable } from '../ops/create.js';
 import { denseRaw } from '../ops/matmul.js';
@@ -67,6 +67,7 @@ function positiveInt(fn: string, arg: string, v: unknown): number {
  * w `[in, out]`, b `[out]` or null.
  */
 export function dense(x: TensorLike, w: Tensor, b: Tensor | null = null, activation: KernelActivation = 'linear', alpha?: number): Tensor {
+  checkName('dense', 'activation', activation, ACTIVATIONS);
   const tx = toTensor(x, 'dense', 'x');
   w.assertLive('dense', 'w');
   b?.assertLive('dense', 'b');
@@ -150,12 +151,12 @@ export class Dense extends Module {
   }
 
   /** Copies `[W, b]` (or `[W]` without bias). */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     return copyWeights(this.parameters());
   }
 
   /** Writes `[W, b]` (W `[in, out]`, b `[out]`); validates all before changing anything. */
-  setWeights(weights: readonly TensorLike[]): void {
+  override setWeights(weights: readonly TensorLike[]): void {
     assignWeights('Dense.setWeights', this.parameters(), this.b ? ['W', 'b'] : ['W'], weights);
   }
 

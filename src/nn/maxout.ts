@@ -67,12 +67,12 @@ export class Maxout extends Module {
   }
 
   /** Copies of `[W, b]`. */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     return copyWeights(this.parameters());
   }
 
   /** Writes `[W, b]`; validates all before changing anything. */
-  setWeights(weights: readonly TensorLike[]): void {
+  override setWeights(weights: readonly TensorLike[]): void {
     assignWeights('Maxout.setWeights', this.parameters(), ['W', 'b'], weights);
   }
 

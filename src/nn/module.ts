@@ -3,7 +3,9 @@
  * and child modules, computes `forward(x)`, and switches between training and evaluation
  * behaviour (dropout, batch norm) with `train()` / `eval()`.
  */
-import type { Tensor } from '../tensor.js';
+import { add } from '../ops/arithmetic.js';
+import type { Tensor, TensorLike } from '../tensor.js';
+import { assignWeights, copyWeights } from './weights.js';
 
 /** A serialisable description of a module: its class name and constructor arguments. */
 export interface ModuleConfig {
@@ -74,9 +76,29 @@ export abstract class Module {
     }
   }
 
-  /** Regularisation penalty of this module and its children (added to the loss), or null. */
+  /** Copies of the module's weights in a fixed order (default: its parameters; Dense `[W, b]`); the caller owns them. */
+  getWeights(): Tensor[] {
+    return copyWeights(this.parameters());
+  }
+
+  /** Writes the list {@link getWeights} returns (tensors, nested arrays or Float32Arrays); validates all before changing anything. */
+  setWeights(weights: readonly TensorLike[]): void {
+    const params = this.parameters();
+    assignWeights(`${this.constructor.name}.setWeights`, params, params.map((p, i) => p.name ?? `weights[${i}]`), weights);
+  }
+
+  /**
+   * Regularisation penalty of this module and its children (added to the loss), or null.
+   * Layers with regularisers override this; containers inherit the sum over children.
+   */
   regularizationLoss(): Tensor | null {
-    return null;
+    let total: Tensor | null = null;
+    for (const c of this._children) {
+      const p = c.regularizationLoss();
+      if (!p) continue;
+      total = total ? add(total, p) : p;
+    }
+    return total;
   }
 
   /** Applies weight constraints (e.g. max-norm) after an optimiser step. */

@@ -131,12 +131,12 @@ export class Perceptron extends Module {
   }
 
   /** Copies of `[W, b]`. */
-  getWeights(): Tensor[] {
+  override getWeights(): Tensor[] {
     return copyWeights(this.parameters());
   }
 
   /** Writes `[W, b]` (W `[inputs, 1]`, b `[1]`). */
-  setWeights(weights: readonly TensorLike[]): void {
+  override setWeights(weights: readonly TensorLike[]): void {
     assignWeights('Perceptron.setWeights', this.parameters(), ['W', 'b'], weights);
   }
 

@@ -7,11 +7,13 @@ import { add } from '../ops/arithmetic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { compileModel, type CompileOptions, type TrainingState } from '../train/compile.js';
 import { evaluateModel, type EvaluateOptions } from '../train/evaluate.js';
+import type { Samples } from '../train/data.js';
 import { fitModel, type FitOptions } from '../train/fit.js';
 import type { History } from '../train/history.js';
 import { predictModel, type PredictOptions } from '../train/predict.js';
 import { saveModel, type SaveOptions, type SavedModel } from '../io/save.js';
 import { Module, type ModuleConfig } from './module.js';
+import { prepareWeights } from './weights.js';
 
 function checkLayer(fn: string, layer: unknown, i?: number): Module {
   if (!(layer instanceof Module)) {
@@ -51,6 +53,28 @@ export class Sequential extends Module {
     return h;
   }
 
+  /** Copies of every layer's weights, layer after layer (Keras's `model.get_weights()`: BatchNorm1d's running statistics included). */
+  override getWeights(): Tensor[] {
+    return this._layers.flatMap((l) => l.getWeights());
+  }
+
+  /** Writes the list {@link getWeights} returns; validates every layer's share before changing any. */
+  override setWeights(weights: readonly TensorLike[]): void {
+    const fn = 'Sequential.setWeights';
+    const current = this._layers.map((l) => l.getWeights());
+    const shapes = current.map((ws) => ws.map((w) => w.shape));
+    for (const ws of current) for (const w of ws) w.dispose();
+    const flat = shapes.flat();
+    const names = shapes.flatMap((s, li) => s.map((_, j) => `layers[${li}] weight ${j}`));
+    prepareWeights(fn, flat, names, weights);
+    let at = 0;
+    this._layers.forEach((l, li) => {
+      const n = shapes[li]!.length;
+      if (n > 0) l.setWeights(weights.slice(at, at + n));
+      at += n;
+    });
+  }
+
   /** Sum of every layer's penalty (null when no layer has a regulariser). */
   override regularizationLoss(): Tensor | null {
     let total: Tensor | null = null;
@@ -77,12 +101,12 @@ export class Sequential extends Module {
   }
 
   /** Mini-batch training; resolves to the per-epoch History (see src/train/fit.ts). */
-  fit(x: unknown, y: unknown, options?: FitOptions): Promise<History> {
+  fit(x: Samples, y: Samples, options?: FitOptions): Promise<History> {
     return fitModel(this, x, y, options);
   }
 
   /** `{ loss, ...metrics }` over a dataset, in evaluation mode (see src/train/evaluate.ts). */
-  evaluate(x: unknown, y: unknown, options?: EvaluateOptions): Promise<Record<string, number>> {
+  evaluate(x: Samples, y: Samples, options?: EvaluateOptions): Promise<Record<string, number>> {
     return evaluateModel(this, x, y, options);
   }
 

@@ -16,17 +16,19 @@ function sameShape(a: readonly number[], b: readonly number[]): boolean {
 }
 
 /**
- * Writes `values[i]` into `targets[i]` (in place, keeping the variables' identity). Values may
- * be tensors (any backend), nested arrays, or flat Float32Arrays of the right size.
+ * Validates `values` against the expected `shapes` (count, type, shape) and returns them as
+ * host arrays, throwing before anything is written. Values may be tensors (any backend),
+ * nested arrays, or flat Float32Arrays of the right size.
  */
-export function assignWeights(fn: string, targets: readonly Tensor[], names: readonly string[], values: unknown): void {
+export function prepareWeights(fn: string, shapes: ReadonlyArray<readonly number[]>, names: readonly string[], values: unknown): Float32Array[] {
   if (!Array.isArray(values)) throw new ArgumentError(`${fn}: argument 'weights' expected an array [${names.join(', ')}], given ${describeValue(values)}`);
-  if (values.length !== targets.length) {
-    throw new ArgumentError(`${fn}: expected ${targets.length} arrays [${names.join(', ')}], given ${values.length}`);
+  if (values.length !== shapes.length) {
+    throw new ArgumentError(`${fn}: expected ${shapes.length} arrays [${names.join(', ')}], given ${values.length}`);
   }
   const data: Float32Array[] = [];
-  for (let i = 0; i < targets.length; i++) {
-    const want = targets[i]!.shape;
+  for (let i = 0; i < shapes.length; i++) {
+    const want = shapes[i]!;
+    const size = want.reduce((a, d) => a * d, 1);
     const v = values[i] as TensorLike;
     let arr: Float32Array;
     if (v instanceof Tensor) {
@@ -34,7 +36,7 @@ export function assignWeights(fn: string, targets: readonly Tensor[], names: rea
       if (!sameShape(v.shape, want)) throw new ShapeError(`${fn}: ${names[i]} expected shape ${fmtShape(want)}, given ${fmtShape(v.shape)}`);
       arr = v.dataSync();
     } else if (v instanceof Float32Array) {
-      if (v.length !== targets[i]!.size) throw new ShapeError(`${fn}: ${names[i]} expected ${targets[i]!.size} values (shape ${fmtShape(want)}), given a Float32Array of ${v.length}`);
+      if (v.length !== size) throw new ShapeError(`${fn}: ${names[i]} expected ${size} values (shape ${fmtShape(want)}), given a Float32Array of ${v.length}`);
       arr = v;
     } else if (Array.isArray(v) || typeof v === 'number') {
       const t = tensor(v as NestedArray);
@@ -47,6 +49,12 @@ export function assignWeights(fn: string, targets: readonly Tensor[], names: rea
     }
     data.push(arr);
   }
+  return data;
+}
+
+/** Writes `values[i]` into `targets[i]` in place (keeping the variables' identity), after {@link prepareWeights} validated all of them. */
+export function assignWeights(fn: string, targets: readonly Tensor[], names: readonly string[], values: unknown): void {
+  const data = prepareWeights(fn, targets.map((t) => t.shape), names, values);
   for (let i = 0; i < targets.length; i++) {
     const t = targets[i]!;
     t.assertLive(fn, names[i]);

@@ -9,6 +9,9 @@ import { ArgumentError, ShapeError, describeValue, fmtShape } from '../errors.js
 import { empty, tensor } from '../ops/create.js';
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
 
+/** Samples as `fit`/`evaluate` take them: a tensor or nested arrays, samples along the first axis. */
+export type Samples = Tensor | NestedArray[];
+
 /** A dataset on the host: `shape[0]` samples of `shape.slice(1)` each, row-major. */
 export interface HostData {
   data: Float32Array;
@@ -44,7 +47,7 @@ export async function toHost(fn: string, arg: string, x: unknown): Promise<HostD
     }
     try {
       if (t.rank < 1) throw new ShapeError(`${fn}: argument '${arg}' expected an array of samples`);
-      return { data: t.dataSync(), shape: [...t.shape] };
+      return { data: await t.data(), shape: [...t.shape] };
     } finally {
       t.dispose();
     }

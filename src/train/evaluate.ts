@@ -6,7 +6,7 @@ import { noGrad, tidy } from '../engine.js';
 import { ArgumentError, checkOptions, describeValue } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { trainingState, type TrainingState } from './compile.js';
-import { BatchBuffer, checkSameLength, count, toHost, type HostData } from './data.js';
+import { BatchBuffer, checkSameLength, count, toHost, type HostData, type Samples } from './data.js';
 import { inEvalMode, planTargets, type TargetPlan } from './targets.js';
 
 /** Options of `model.evaluate`. */
@@ -81,7 +81,7 @@ export async function evaluateHost(model: Module, st: TrainingState, x: HostData
 }
 
 /** Implements `model.evaluate(x, y, options)`; returns `{ loss, ...metrics }`. */
-export async function evaluateModel(model: Module, x: unknown, y: unknown, options: EvaluateOptions = {}): Promise<Record<string, number>> {
+export async function evaluateModel(model: Module, x: Samples, y: Samples, options: EvaluateOptions = {}): Promise<Record<string, number>> {
   const fn = 'evaluate';
   const st = trainingState(model, fn);
   checkOptions(fn, options, ['batchSize', 'verbose']);

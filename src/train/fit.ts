@@ -12,14 +12,13 @@ import { AxonError, ArgumentError, checkOptions, describeValue } from '../errors
 import type { Module } from '../nn/module.js';
 import { add } from '../ops/arithmetic.js';
 import type { Tensor } from '../tensor.js';
-import { checkCallbacks, fire, type FitContext, type Logs } from './callbacks.js';
+import { checkCallbacks, fire, type Callback, type FitContext, type Logs } from './callbacks.js';
 import { trainingState, type TrainingState } from './compile.js';
-import { BatchBuffer, checkSameLength, count, sliceRows, toHost, type HostData } from './data.js';
+import { BatchBuffer, checkSameLength, count, sliceRows, toHost, type HostData, type Samples } from './data.js';
 import { EvalBuffers, checkBatchSize, checkVerbose, evaluateHost } from './evaluate.js';
 import { History } from './history.js';
 import { permutation } from './shuffle.js';
-import { planTargets } from './targets.js';
-import type { Callback } from './callbacks.js';
+import { planTargets, saveModes } from './targets.js';
 
 /** Options of `model.fit`. */
 export interface FitOptions {
@@ -30,7 +29,7 @@ export interface FitOptions {
   /** Fraction in [0, 1) of the samples, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
   /** `[x, y]` evaluated after every epoch (instead of `validationSplit`). */
-  validationData?: [unknown, unknown];
+  validationData?: [Samples, Samples];
   /** Shuffle the training samples every epoch. Default true. */
   shuffle?: boolean;
   /** Seed of the shuffling permutation (non-negative integer). Default 0. */
@@ -97,7 +96,7 @@ function formatLogs(logs: Logs): string {
 }
 
 /** Implements `model.fit(x, y, options)`; see {@link FitOptions} and the file comment. */
-export async function fitModel(model: Module, x: unknown, y: unknown, options: FitOptions = {}): Promise<History> {
+export async function fitModel(model: Module, x: Samples, y: Samples, options: FitOptions = {}): Promise<History> {
   const fn = 'fit';
   const st = trainingState(model, fn);
   const o = parseOptions(fn, options);
@@ -136,7 +135,7 @@ export async function fitModel(model: Module, x: unknown, y: unknown, options: F
   const vbuf = vplan && vx ? new EvalBuffers(vx, vplan) : null;
   const order = o.shuffle ? new Uint32Array(n) : null;
   const metricSums = new Float64Array(st.metrics.length);
-  const wasTraining = model.training;
+  const restoreModes = saveModes(model);
   let last: Logs | undefined;
   try {
     for (let epoch = 0; epoch < o.epochs; epoch++) {
@@ -175,7 +174,7 @@ export async function fitModel(model: Module, x: unknown, y: unknown, options: F
     xbuf.dispose();
     ybuf.dispose();
     vbuf?.dispose();
-    model.train(wasTraining);
+    restoreModes();
   }
   return history;
 }

@@ -9,3 +9,4 @@ export { earlyStopping, EarlyStopping, type EarlyStoppingOptions } from './early
 export { lrScheduler, LrSchedulerCallback, type LrSchedulerOptions } from './lr-scheduler.js';
 export { accuracyMetric, topKAccuracy, mseMetric, maeMetric, METRIC_NAMES, type Metric, type MetricSpec } from './metrics.js';
 export { permutation } from './shuffle.js';
+export type { Samples } from './data.js';
