@@ -28,3 +28,8 @@ export async function readWasmModule(path: string | URL): Promise<WebAssembly.Mo
 export async function initFromFile(path: string | URL, options: Omit<InitOptions, 'wasm' | 'backend'> = {}): Promise<Kernels> {
   return init({ ...options, backend: 'wasm', wasm: await readWasmModule(path) });
 }
+
+// dataset loaders (files, downloads, cache) and the core parsers they use
+export * from './data/node/index.js';
+export { parseIdx, encodeIdx, isGzip, IDX_MAGIC_IMAGES, IDX_MAGIC_LABELS, type IdxData, type IdxDtype, type IdxValues, type ParseIdxOptions } from './data/idx.js';
+export { parseCsv, type ParseCsvOptions, type CsvTable } from './data/csv.js';
