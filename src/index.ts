@@ -79,3 +79,73 @@ export {
   type SaveOptions,
   type LoadOptions,
 } from './io/index.js';
+
+// datasets, preprocessing, image augmentation (src/data, src/preprocess) and k-NN (src/classic)
+export { Dataset, type DatasetOptions, type BatchOptions, type SplitOptions, type DatasetBatch } from './data/dataset.js';
+export { type HostArray, type ArrayInput } from './data/host.js';
+export {
+  Preprocessor,
+  MeanCenter,
+  StandardScaler,
+  MinMaxScaler,
+  PCA,
+  symmetricEigen,
+  type FitInput,
+  type StandardScalerOptions,
+  type MinMaxScalerOptions,
+  type PCAOptions,
+  type EigenResult,
+  type EigenOptions,
+} from './preprocess/index.js';
+export {
+  shiftImages,
+  randomShift,
+  randomCrop,
+  flipHorizontal,
+  randomHorizontalFlip,
+  randomBrightness,
+  randomContrast,
+  augmentImages,
+  type ImageInput,
+  type AugmentRandomOptions,
+  type FillOptions,
+  type ClipOptions,
+  type AugmentOptions,
+} from './data/augment.js';
+export { KNearestNeighbors, type KnnMetric, type KNearestNeighborsOptions, type KnnPredictOptions, type KnnNeighbors } from './classic/knn.js';
+
+// linear classifiers (src/classic/linear.ts) and random hyperparameter search (src/search)
+export {
+  LinearClassifier,
+  SoftmaxRegression,
+  LinearSVM,
+  type LinearClassifierOptions,
+  type LinearSVMOptions,
+  type LinearInput,
+  type LinearLabels,
+  type LinearModel,
+} from './classic/linear.js';
+export {
+  randomSearch,
+  formatTable,
+  formatValue,
+  uniform,
+  logUniform,
+  intUniform,
+  choice,
+  sampleParams,
+  sampleSpace,
+  describeSpace,
+  uniformAt,
+  Sampler,
+  UniformSampler,
+  LogUniformSampler,
+  IntUniformSampler,
+  ChoiceSampler,
+  type SearchSpace,
+  type SampledParams,
+  type RandomSearchOptions,
+  type TrialResult,
+  type SearchSamples,
+  type FormatTableOptions,
+} from './search/index.js';

@@ -1,0 +1,20 @@
+/** Random hyperparameter search: samplers, the search loop and its result table. */
+export { uniformAt } from './random.js';
+export {
+  Sampler,
+  UniformSampler,
+  LogUniformSampler,
+  IntUniformSampler,
+  ChoiceSampler,
+  uniform,
+  logUniform,
+  intUniform,
+  choice,
+  sampleParams,
+  sampleSpace,
+  describeSpace,
+  type SearchSpace,
+  type SampledParams,
+} from './space.js';
+export { randomSearch, type RandomSearchOptions, type TrialResult, type SearchSamples } from './search.js';
+export { formatTable, formatValue, type FormatTableOptions } from './table.js';
