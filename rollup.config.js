@@ -3,7 +3,7 @@
 import { copyFileSync, mkdirSync, readdirSync } from 'node:fs';
 import typescript from '@rollup/plugin-typescript';
 
-const entries = { index: 'src/index.ts', node: 'src/node.ts', webgpu: 'src/webgpu.ts' };
+const entries = { index: 'src/index.ts', node: 'src/node.ts', webgpu: 'src/webgpu.ts', cli: 'src/cli/main.ts' };
 
 /** In the source tree the kernels live in ../build/; in dist/ they sit next to the bundle. */
 function wasmBesideBundle() {
