@@ -9,8 +9,11 @@
 // float32 mean m, corrected by (mean − m)². Sums run in float32 over short blocks flushed into
 // float64, so a mean of 1e4 with unit spread keeps its variance to ~float32 precision.
 //
-// The static scratch makes these kernels non-reentrant: one call at a time per instance (the
-// wasm backend calls them from one thread).
+// The scratch blocks are per instance (assembly/scratch.ts), so worker instances of the threaded
+// build can run these kernels side by side; `*Range_f32` exports take a channel range [c0, c1)
+// for that. A channel's results do not depend on which group or range it falls in.
+
+import { BN_F32A as F32A, BN_F32B as F32B, BN_F32C as F32C, BN_F64A as F64A, BN_F64B as F64B, BN_GROUP as GROUP } from './scratch';
 
 /** Rows (or floats) per float32 block before flushing into float64. */
 const BLOCK = 32;
@@ -95,15 +98,8 @@ function gradSums(x: usize, dy: usize, n: i32, c: f32): void {
 
 // ---- scratch for the inner = 1 path -------------------------------------------------------
 
-/** Channels per group of the inner = 1 path (bounds the static scratch). */
-const GROUP = 512;
-/** Per-channel float32 block accumulators / coefficient rows. */
-const F32A: usize = memory.data(GROUP * 4, 16);
-const F32B: usize = memory.data(GROUP * 4, 16);
-const F32C: usize = memory.data(GROUP * 4, 16);
-/** Per-channel float64 totals. */
-const F64A: usize = memory.data(GROUP * 8, 16);
-const F64B: usize = memory.data(GROUP * 8, 16);
+// GROUP channels per group; F32A/F32B/F32C are per-channel float32 block accumulators or
+// coefficient rows, F64A/F64B per-channel float64 totals (see the import above).
 
 /** tot[j] += acc[j] (float32 → float64) and acc[j] = 0, for j < w. */
 function flushGroup(acc: usize, tot: usize, w: i32): void {
@@ -247,9 +243,16 @@ function statsChannel(p: usize, stride: usize, segs: i32, len: i32, meanOut: usi
  * `[outer, channels, inner]`. With no values both are NaN.
  */
 export function batchNormStats_f32(x: usize, mean: usize, variance: usize, outer: i32, channels: i32, inner: i32): void {
-  if (channels <= 0) return;
+  batchNormStatsRange_f32(x, mean, variance, outer, channels, inner, 0, channels);
+}
+
+/** {@link batchNormStats_f32} for channels [c0, c1) only (pointers are the whole tensors'). */
+export function batchNormStatsRange_f32(x: usize, mean: usize, variance: usize, outer: i32, channels: i32, inner: i32, c0: i32, c1: i32): void {
+  c0 = max<i32>(c0, 0);
+  c1 = min<i32>(c1, channels);
+  if (c1 <= c0) return;
   if (outer <= 0 || inner <= 0) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = c0; c < c1; c++) {
       store<f32>(mean + (<usize>c << 2), NaN);
       store<f32>(variance + (<usize>c << 2), NaN);
     }
@@ -257,14 +260,14 @@ export function batchNormStats_f32(x: usize, mean: usize, variance: usize, outer
   }
   const rowBytes = <usize>channels * <usize>inner << 2;
   if (inner == 1) {
-    for (let c = 0; c < channels; c += GROUP) {
+    for (let c = c0; c < c1; c += GROUP) {
       const o = <usize>c << 2;
-      statsGroup(x + o, rowBytes, outer, min<i32>(GROUP, channels - c), mean + o, variance + o);
+      statsGroup(x + o, rowBytes, outer, min<i32>(GROUP, c1 - c), mean + o, variance + o);
     }
     return;
   }
   const segBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     statsChannel(x + <usize>c * segBytes, rowBytes, outer, inner, mean + (<usize>c << 2), variance + (<usize>c << 2));
   }
 }
@@ -438,9 +441,19 @@ export function batchNormBackward_f32(
   x: usize, mean: usize, variance: usize, gamma: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize,
   outer: i32, channels: i32, inner: i32, eps: f64, ws: usize, wsBytes: i32,
 ): void {
-  if (channels <= 0) return;
+  batchNormBackwardRange_f32(x, mean, variance, gamma, dy, dx, dgamma, dbeta, outer, channels, inner, eps, 0, channels);
+}
+
+/** {@link batchNormBackward_f32} for channels [c0, c1) only (pointers are the whole tensors'). */
+export function batchNormBackwardRange_f32(
+  x: usize, mean: usize, variance: usize, gamma: usize, dy: usize, dx: usize, dgamma: usize, dbeta: usize,
+  outer: i32, channels: i32, inner: i32, eps: f64, c0: i32, c1: i32,
+): void {
+  c0 = max<i32>(c0, 0);
+  c1 = min<i32>(c1, channels);
+  if (c1 <= c0) return;
   if (outer <= 0 || inner <= 0) {
-    for (let c = 0; c < channels; c++) {
+    for (let c = c0; c < c1; c++) {
       if (dbeta) store<f32>(dbeta + (<usize>c << 2), 0);
       if (dgamma) store<f32>(dgamma + (<usize>c << 2), 0);
     }
@@ -449,17 +462,17 @@ export function batchNormBackward_f32(
   const n = <f64>outer * <f64>inner;
   const rowBytes = <usize>channels * <usize>inner << 2;
   if (inner == 1) {
-    for (let c = 0; c < channels; c += GROUP) {
+    for (let c = c0; c < c1; c += GROUP) {
       const o = <usize>c << 2;
       backwardGroup(
-        x + o, dy + o, dx + o, rowBytes, outer, min<i32>(GROUP, channels - c), mean + o, variance + o,
+        x + o, dy + o, dx + o, rowBytes, outer, min<i32>(GROUP, c1 - c), mean + o, variance + o,
         gamma ? gamma + o : 0, dgamma ? dgamma + o : 0, dbeta ? dbeta + o : 0, eps,
       );
     }
     return;
   }
   const segBytes = <usize>inner << 2;
-  for (let c = 0; c < channels; c++) {
+  for (let c = c0; c < c1; c++) {
     const m = load<f32>(mean + (<usize>c << 2));
     let sdy: f64 = 0, sdyd: f64 = 0;
     for (let o = 0; o < outer; o++) {

@@ -1,8 +1,9 @@
 // Elementwise kernels: fill, copy, scale, axpy, binary ops (2-D broadcast and general strided),
 // unary math and clip. ABI: bindings/abi.ts. Buffers start 16-byte aligned, but row starts and
 // offsets may not be, so every vector access is an unaligned-tolerant v128.load/store.
-// binaryStrided_f32 keeps its coalesced shape in a small static block (one call at a time).
+// binaryStrided_f32 keeps its coalesced shape in a small per-thread block (assembly/scratch.ts).
 
+import { EW_DIMS as DIMS } from './scratch';
 import { exp4, log4 } from './simdmath';
 
 // BINARY_OPS order (src/kernels/kernels.ts).
@@ -249,8 +250,7 @@ export function binary_f32(op: i32, a: usize, aMode: i32, b: usize, bMode: i32, 
   }
 }
 
-// Scratch for the coalesced shape of binaryStrided_f32: 6 dims × (shape, aStride, bStride).
-const DIMS: usize = memory.data(6 * 3 * 4, 16);
+// DIMS: the coalesced shape of binaryStrided_f32, 6 dims × (shape, aStride, bStride).
 
 @inline function dimShape(k: i32): i32 { return load<i32>(DIMS + (<usize>k << 2)); }
 @inline function dimA(k: i32): i32 { return load<i32>(DIMS + 24 + (<usize>k << 2)); }

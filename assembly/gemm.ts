@@ -391,6 +391,40 @@ export function gemmCore(
     gemmNoDepth(c, m, n, beta, bias, act, actAlpha, rowAdd);
     return;
   }
+  gemmBlock(a, b, c, m, n, k, transA, transB, alpha, beta, bias, act, actAlpha, rowAdd, ws, 0, I32.MAX_VALUE, 0, I32.MAX_VALUE);
+}
+
+/**
+ * 1 when {@link gemm_f32} computes this product transposed (Cᵀ = op(B)ᵀ·op(A)ᵀ, narrow n), else
+ * 0: the orientation in which {@link gemmRange_f32}'s row and column ranges are counted.
+ */
+export function gemmSwapped_f32(m: i32, n: i32): i32 {
+  return swapped(m, n) ? 1 : 0;
+}
+
+/**
+ * Part of {@link gemm_f32} (same arguments, k > 0): only the tiles in rows [r0, r1) and columns
+ * [c0, c1) of the product as computed, i.e. of C, or of Cᵀ when `gemmSwapped_f32(m, n)`. With
+ * r0 a multiple of 5 (MR), c0 a multiple of 8 (NR), and each end a multiple of those or the
+ * whole extent, every element gets exactly the bits the full call gives it (same tiles, same
+ * K blocks, same epilogue), so disjoint ranges can run on different threads. `ws` is this
+ * caller's own `gemmWorkspace_f32(m, n, k, …)` bytes.
+ */
+export function gemmRange_f32(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32,
+  alpha: f32, beta: f32, bias: usize, act: i32, actAlpha: f32, ws: usize, wsBytes: i32,
+  r0: i32, r1: i32, c0: i32, c1: i32,
+): void {
+  if (m <= 0 || n <= 0 || k <= 0) return;
+  gemmBlock(a, b, c, m, n, k, transA, transB, alpha, beta, bias, act, actAlpha, 0, ws, r0, r1, c0, c1);
+}
+
+/** The driver body of {@link gemmCore} for k > 0, restricted to a tile range (see gemmRange_f32). */
+function gemmBlock(
+  a: usize, b: usize, c: usize, m: i32, n: i32, k: i32, transA: i32, transB: i32,
+  alpha: f32, beta: f32, bias: usize, act: i32, actAlpha: f32, rowAdd: usize, ws: usize,
+  r0: i32, r1: i32, c0: i32, c1: i32,
+): void {
   const ldc = <usize>n << 2;
   // Tile strides in C: rows of the computed product go down C, or across it when transposed.
   let rs = ldc, cs: usize = 4;
@@ -408,20 +442,25 @@ export function gemmCore(
   const pa = ws;
   const pb = ws + (<usize>packAFloats(m, k) << 2);
   const tile = pb + (<usize>packBFloats(n, k) << 2);
+  // The tile range, in the computed orientation; packing treats rows ≥ mEnd and columns ≥ nEnd
+  // as padding, exactly as it treats the true edges.
+  const mEnd = min(r1, m), nEnd = min(c1, n);
+  const mBeg = max(r0, 0), nBeg = max(c0, 0);
+  if (mBeg >= mEnd || nBeg >= nEnd) return;
   // Equal K blocks (784 = 4×196, not 3×256 + 16) so no pass is a short, store-bound one.
   const kBlocks = (k + KC - 1) / KC;
   const kcMax = (k + kBlocks - 1) / kBlocks;
-  for (let jc = 0; jc < n; jc += NC) {
-    const nc = min(NC, n - jc);
+  for (let jc = nBeg; jc < nEnd; jc += NC) {
+    const nc = min(NC, nEnd - jc);
     for (let pc = 0; pc < k; pc += kcMax) {
       const kc = min(kcMax, k - pc);
       const last = pc + kc >= k;
       const betaEff: f32 = pc == 0 ? beta : 1;
       const biasAt = last ? bias : 0;
-      packB(b, ldb, transB, n, jc, pc, nc, kc, pb);
-      for (let ic = 0; ic < m; ic += MC) {
-        const mc = min(MC, m - ic);
-        packA(a, lda, transA, m, ic, pc, mc, kc, pa);
+      packB(b, ldb, transB, nEnd, jc, pc, nc, kc, pb);
+      for (let ic = mBeg; ic < mEnd; ic += MC) {
+        const mc = min(MC, mEnd - ic);
+        packA(a, lda, transA, mEnd, ic, pc, mc, kc, pa);
         for (let ir = 0; ir < mc; ir += MR) {
           const mr = min(MR, mc - ir);
           const crow = c + <usize>(ic + ir) * rs + <usize>jc * cs;
@@ -450,8 +489,9 @@ export function gemmCore(
       }
     }
   }
-  // Transposed runs finish columns of C, not rows: one pass over C (here n and m are swapped).
-  if (swap) epilogue(c, ldc, n, m, 0, act, actAlpha, rowAdd);
+  // Transposed runs finish columns of C, not rows: one pass over the block of C (here n and m
+  // are swapped: C rows are the computed columns [nBeg, nEnd), C columns the computed rows).
+  if (swap) epilogue(c + <usize>nBeg * ldc + (<usize>mBeg << 2), ldc, nEnd - nBeg, mEnd - mBeg, nBeg, act, actAlpha, rowAdd);
 }
 
 /**

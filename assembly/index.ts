@@ -6,6 +6,15 @@ export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);
 }
 
+/**
+ * The compile-time features of this build, as bits: 1 = relaxed SIMD (FMA in the GEMM
+ * micro-kernel and the polynomial approximations), 2 = threads (imported shared memory).
+ */
+export function buildFeatures(): i32 {
+  return (ASC_FEATURE_RELAXED_SIMD ? 1 : 0) | (ASC_FEATURE_THREADS ? 2 : 0);
+}
+
+export { threadScratchBytes, setThreadScratch } from './scratch';
 export * from './elementwise';
 export * from './activations';
 export * from './softmax';

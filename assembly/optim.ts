@@ -4,10 +4,10 @@
 //
 // Each update is written once as a four-lane body over pointers. The last n mod 4 elements are
 // copied into a zero-padded scratch block, run through the same body and copied back, so the
-// tail gets exactly the same arithmetic as the rest (that block is static: one call at a time).
+// tail gets exactly the same arithmetic as the rest. The block (five 16-byte slots: param, grad
+// and up to three state buffers) is per thread: see assembly/scratch.ts.
 
-/** Five 16-byte tail slots: param, grad and up to three state buffers. */
-const TAIL: usize = memory.data(5 * 16, 16);
+import { OPT_TAIL as TAIL } from './scratch';
 
 @inline function slot(k: i32): usize {
   return TAIL + (<usize>k << 4);

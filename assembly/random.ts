@@ -11,8 +11,8 @@ const M1: u32 = 0xcd9e8d57;
 const W0: u32 = 0x9e3779b9;
 const W1: u32 = 0xbb67ae85;
 
-/** The four words of the last scalar block. */
-const BLOCK: usize = memory.data(16, 16);
+// BLOCK: the four words of the last scalar block (per thread: assembly/scratch.ts).
+import { RNG_BLOCK as BLOCK } from './scratch';
 
 /** Philox-4x32-10 of counter (lo(b), hi(b), 0, 0) under (k0, k1) into BLOCK. */
 function philoxBlock(b: u64, k0: u32, k1: u32): void {

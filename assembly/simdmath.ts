@@ -71,8 +71,13 @@ const INV_SQRT_2PI: f32 = 0.3989422804014327;
 
 // ---- small helpers -------------------------------------------------------------------------
 
-/** a·b + c (two roundings; wasm SIMD has no fused multiply-add without relaxed SIMD). */
+/**
+ * a·b + c: two roundings in the SIMD build (wasm SIMD has no fused multiply-add); one fused
+ * `f32x4.relaxed_madd` in the relaxed-SIMD build (the engine may still pick the unfused form,
+ * which relaxed SIMD allows, but always the same one on a given machine).
+ */
 @inline export function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
   return f32x4.add(f32x4.mul(a, b), c);
 }
 

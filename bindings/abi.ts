@@ -14,6 +14,9 @@
  * - Kernels that need scratch memory say so through a `*Workspace_f32` export returning the
  *   number of bytes; the backend passes a 16-byte-aligned block of at least that size.
  * - Kernels never allocate and never grow memory.
+ * - Builds: `axon-simd.wasm`, `axon-relaxed.wasm` (relaxed SIMD), `axon-threads.wasm` and
+ *   `axon-relaxed-threads.wasm`; the last two import their memory as `env.memory` (shared, with
+ *   a maximum) so that worker instances can run kernels on it, and every export is the same.
  */
 export type Ptr = number;
 
@@ -25,6 +28,12 @@ export interface AxonWasmExports {
   readonly memory: WebAssembly.Memory;
   /** First byte after the module's static data, rounded up to 16: the arena starts here. */
   heapBase(): Ptr;
+  /** Compile-time features as bits: 1 = relaxed SIMD, 2 = threads (imported shared memory). */
+  buildFeatures(): number;
+  /** Bytes of per-thread scratch (16-byte aligned block) a worker instance needs. */
+  threadScratchBytes(): number;
+  /** Points this instance's kernel scratch at `ptr` (threadScratchBytes bytes); 0 = its static block. */
+  setThreadScratch(ptr: Ptr): void;
 
   // elementwise.ts
   fill_f32(out: Ptr, n: number, value: number): void;
@@ -69,6 +78,17 @@ export interface AxonWasmExports {
     a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number,
     alpha: number, beta: number, bias: Ptr, act: number, actAlpha: number, ws: Ptr, wsBytes: number,
   ): void;
+  /** 1 when gemm_f32 computes this product as Cᵀ (the orientation gemmRange_f32 counts in). */
+  gemmSwapped_f32(m: number, n: number): number;
+  /**
+   * gemm_f32 (k > 0) restricted to rows [r0, r1) × columns [c0, c1) of the computed product;
+   * bit-identical to the full call when r0, r1 are multiples of 5 (or m) and c0, c1 of 8 (or n).
+   */
+  gemmRange_f32(
+    a: Ptr, b: Ptr, c: Ptr, m: number, n: number, k: number, transA: number, transB: number,
+    alpha: number, beta: number, bias: Ptr, act: number, actAlpha: number, ws: Ptr, wsBytes: number,
+    r0: number, r1: number, c0: number, c1: number,
+  ): void;
 
   // distance.ts (metric 0 = l2sq, 1 = l1)
   pairwiseDistanceWorkspace_f32(metric: number, m: number, n: number, d: number): number;
@@ -81,6 +101,13 @@ export interface AxonWasmExports {
   batchNormBackward_f32(
     x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dy: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr,
     outer: number, channels: number, inner: number, eps: number, ws: Ptr, wsBytes: number,
+  ): void;
+  /** batchNormStats_f32 for channels [c0, c1) only. */
+  batchNormStatsRange_f32(x: Ptr, mean: Ptr, variance: Ptr, outer: number, channels: number, inner: number, c0: number, c1: number): void;
+  /** batchNormBackward_f32 for channels [c0, c1) only (no workspace). */
+  batchNormBackwardRange_f32(
+    x: Ptr, mean: Ptr, variance: Ptr, gamma: Ptr, dy: Ptr, dx: Ptr, dgamma: Ptr, dbeta: Ptr,
+    outer: number, channels: number, inner: number, eps: number, c0: number, c1: number,
   ): void;
   batchNormRunningUpdate_f32(runningMean: Ptr, runningVar: Ptr, mean: Ptr, variance: Ptr, channels: number, momentum: number, count: number): void;
 
@@ -110,14 +137,15 @@ export interface AxonWasmExports {
 
 /** Names of the non-activation exports, checked at instantiation. */
 export const REQUIRED_EXPORTS: readonly string[] = [
-  'memory', 'heapBase',
+  'memory', 'heapBase', 'buildFeatures', 'threadScratchBytes', 'setThreadScratch',
   'fill_f32', 'copy_f32', 'scale_f32', 'axpy_f32', 'binary_f32', 'binaryStrided_f32', 'unary_f32', 'clip_f32',
   'stridedCopy_f32', 'oneHot_f32',
   'softmax_f32', 'logSoftmax_f32', 'softmaxBackward_f32', 'logSoftmaxBackward_f32', 'softmaxCrossEntropy_f32', 'softmaxCrossEntropyBackward_f32',
   'reduce_f32', 'argmax_f32',
-  'gemmWorkspace_f32', 'gemm_f32',
+  'gemmWorkspace_f32', 'gemm_f32', 'gemmSwapped_f32', 'gemmRange_f32',
   'pairwiseDistanceWorkspace_f32', 'pairwiseDistance_f32',
   'batchNormStats_f32', 'batchNormForward_f32', 'batchNormBackwardWorkspace_f32', 'batchNormBackward_f32', 'batchNormRunningUpdate_f32',
+  'batchNormStatsRange_f32', 'batchNormBackwardRange_f32',
   'randomUniform_f32', 'randomNormal_f32', 'dropoutMask_f32',
   'sgdStep_f32', 'adamStep_f32', 'rmspropStep_f32', 'adagradStep_f32', 'adadeltaStep_f32',
 ];

@@ -11,7 +11,11 @@
  *   searched first-fit; only then does linear memory grow, by at least half its size so growth
  *   is amortised.
  * - Typed views over `memory.buffer` go stale when memory grows; {@link Arena.f32} re-derives
- *   them on demand, so callers never hold a detached view across an allocation.
+ *   them on demand, so callers never hold a detached view across an allocation. With the shared
+ *   memory of the threaded builds old views do not detach, but they keep the old length (a grown
+ *   shared memory hands out a new, longer SharedArrayBuffer), so they are re-derived the same way;
+ *   only the calling thread grows memory, between kernel calls, and the workers' instances see the
+ *   new size at once.
  */
 
 const ALIGN = 16;

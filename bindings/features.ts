@@ -61,3 +61,51 @@ export function detectFeatures(): WasmFeatures {
   };
   return cached;
 }
+
+// ---- threads: what the worker pool (bindings/pool.ts) needs from the host ----------------
+
+/** Whether this host can run the pool, and if not, why (one sentence for `info.notes`). */
+export interface ThreadSupport {
+  ok: boolean;
+  reason?: string;
+}
+
+/**
+ * Hosts with `node:worker_threads` (Node, Deno 2, Bun): their workers can be `unref`'d, so an
+ * idle pool never keeps the process alive (a Web Worker keeps Deno running until terminated).
+ */
+export function isNodeHost(): boolean {
+  const g = globalThis as { process?: { versions?: { node?: string } } };
+  return typeof g.process?.versions?.node === 'string';
+}
+
+/** True when this thread may block in `Atomics.wait` (not a browser's main thread). */
+export function canBlock(): boolean {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Can this realm run threaded kernels? Needs SharedArrayBuffer, workers, and a thread that may block. */
+export function threadSupport(): ThreadSupport {
+  const g = globalThis as { SharedArrayBuffer?: unknown; crossOriginIsolated?: boolean; Worker?: unknown };
+  if (typeof g.SharedArrayBuffer !== 'function') return { ok: false, reason: 'SharedArrayBuffer is unavailable here, so kernels run on one thread' };
+  if (g.crossOriginIsolated === false) return { ok: false, reason: 'the page is not cross-origin isolated (COOP/COEP headers), so SharedArrayBuffer is off and kernels run on one thread' };
+  if (!isNodeHost() && typeof g.Worker !== 'function') return { ok: false, reason: 'this host has no Worker, so kernels run on one thread' };
+  if (!canBlock()) return { ok: false, reason: "this thread cannot block (a browser's main thread), so kernels run on one thread; run axon in a Web Worker for threads" };
+  return { ok: true };
+}
+
+/** Hardware threads of this machine (navigator.hardwareConcurrency, or Node's os.availableParallelism). */
+export async function hardwareThreads(): Promise<number> {
+  const nav = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator;
+  if (typeof nav?.hardwareConcurrency === 'number' && nav.hardwareConcurrency > 0) return nav.hardwareConcurrency;
+  if (isNodeHost()) {
+    const os = await import(/* @vite-ignore */ 'node:os' as string) as typeof import('node:os');
+    return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length;
+  }
+  return 1;
+}

@@ -10,7 +10,13 @@ import type { WasmSource } from '../bindings/instantiate.js';
 export interface InitOptions {
   /** Which backend; default: 'wasm' where the engine has SIMD, else 'js'. */
   backend?: BackendName;
-  /** Worker threads for the wasm backend (1 = none, the default for now). */
+  /**
+   * Threads for the wasm backend's kernels, the calling one included (1 = no workers). Default:
+   * min(4, hardware threads) where SharedArrayBuffer and blocking waits are available (Node,
+   * Deno, Web Workers of cross-origin isolated pages), else 1 with the reason in
+   * `getBackend().info.notes`. A browser's main thread cannot block, so run axon in a Web Worker
+   * to get threads there. Results are bit-identical for every thread count.
+   */
   threads?: number;
   /** The compiled wasm kernels: a Module (Cloudflare Workers), bytes, or a URL. */
   wasm?: WasmSource;
@@ -54,6 +60,16 @@ export async function init(options: InitOptions = {}): Promise<Kernels> {
   if (current && current !== next) current.dispose();
   current = next;
   return next;
+}
+
+/**
+ * Disposes the current backend: frees all its memory (every tensor on it becomes invalid) and
+ * stops its worker threads. The next `getBackend()` is the js reference backend again, until
+ * the next `init()`. Safe to call more than once.
+ */
+export function dispose(): void {
+  current?.dispose();
+  current = undefined;
 }
 
 /**

@@ -2,10 +2,10 @@
  * axonjs — neural networks for TypeScript on WebAssembly SIMD (and WebGPU).
  * This core entry has no Node-specific import and no run-time code generation (DESIGN §7).
  */
-export { init, getBackend, backends, type InitOptions } from './backend.js';
+export { init, getBackend, backends, dispose, type InitOptions } from './backend.js';
 export { createBackend, registerBackend, BackendUnavailableError, type BackendName, type BackendOptions, type BackendFactory } from './backends/index.js';
 export { JsBackend } from './backends/js/index.js';
-export { WasmBackend, WasmStorage } from './backends/wasm/index.js';
+export { WasmBackend, WasmStorage, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm/index.js';
 export * from './kernels/kernels.js';
 export { detectFeatures, type WasmFeatures } from '../bindings/features.js';
 export { WasmLoadError, type WasmSource } from '../bindings/instantiate.js';

@@ -1,9 +1,24 @@
 /**
- * axonjs/webgpu — WebGPU support lives in its own entry so the core bundle stays small.
- * Today it answers whether WebGPU can run here and why not; the WGSL kernels that register the
- * 'webgpu' backend arrive in a later release (until then `init({ backend: 'webgpu' })` says the
- * backend is not registered).
+ * axonjs/webgpu — the WebGPU backend, in its own entry so the core bundle carries no WebGPU
+ * code. Importing this module registers the 'webgpu' backend:
+ *
+ * ```ts
+ * import * as ax from 'axonjs';
+ * import 'axonjs/webgpu';
+ * await ax.init({ backend: 'webgpu' });              // browsers: navigator.gpu
+ * await ax.init({ backend: 'webgpu', gpu });         // Node: gpu = create([]) from the `webgpu` package
+ * ```
+ *
+ * On this backend `await tensor.data()` is the one point that waits for the GPU; `dataSync()`
+ * throws (an AxonError with code 'UNSUPPORTED' that says so). GPU-side failures surface as a
+ * {@link WebGpuError} naming the kernel.
  */
+import { registerBackend } from './backends/index.js';
+import { WebGpuBackend } from './webgpu/backend.js';
+
+export { WebGpuBackend, type WebGpuOptions } from './webgpu/backend.js';
+export { WebGpuError } from './webgpu/errors.js';
+export { REQUIRED_LIMITS } from './webgpu/device.js';
 
 /** Result of {@link probeWebGpu}. */
 export interface WebGpuProbe {
@@ -44,3 +59,13 @@ export async function probeWebGpu(gpu?: unknown): Promise<WebGpuProbe> {
     },
   };
 }
+
+/**
+ * Registers the 'webgpu' backend with `init()` (done once when this module is imported; call it
+ * again if a bundler dropped the bare import).
+ */
+export function registerWebGpu(): void {
+  registerBackend('webgpu', (options) => WebGpuBackend.create({ gpu: options.gpu }));
+}
+
+registerWebGpu();

@@ -14,7 +14,7 @@ export type BackendName = 'js' | 'wasm' | 'webgpu';
 export interface BackendOptions {
   /** wasm: the compiled module, its bytes or URL. */
   wasm?: WasmSource;
-  /** wasm: worker threads (1 = none). */
+  /** wasm: threads in all, the calling one included (1 = no workers; default min(4, cores) where threads work). */
   threads?: number;
   /** webgpu: a `GPU` object (e.g. from the `webgpu` npm package) when `navigator.gpu` is absent. */
   gpu?: unknown;
@@ -60,7 +60,7 @@ export async function createBackend(name: BackendName, options: BackendOptions =
 registerBackend('js', async () => new JsBackend());
 registerBackend('wasm', async (options) => {
   try {
-    return await WasmBackend.create({ wasm: options.wasm });
+    return await WasmBackend.create({ wasm: options.wasm, threads: options.threads });
   } catch (e) {
     throw new BackendUnavailableError('wasm', (e as Error).message);
   }

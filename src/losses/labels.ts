@@ -3,9 +3,9 @@
  * array) or per-class rows `[N, C]` (one-hot, or any distribution for crossEntropy). Indices
  * are checked on the host — integers in [0, C) — before any kernel runs (the kernels trust
  * them). That reads a label tensor back synchronously, which is cheap on the js and wasm
- * backends.
+ * backends; on webgpu (no synchronous reads) the check of a label tensor is skipped.
  */
-import { ArgumentError, ShapeError, describeValue, fmtShape } from '../errors.js';
+import { ArgumentError, AxonError, ShapeError, describeValue, fmtShape } from '../errors.js';
 import { tensor, toTensor } from '../ops/create.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 
@@ -33,13 +33,27 @@ function checkIndices(fn: string, values: Float32Array | ArrayLike<number>, clas
   }
 }
 
+/**
+ * A host copy of index labels for the range check, or undefined on a backend that cannot read
+ * synchronously (webgpu): there the check is skipped, and the kernels give a NaN loss for an
+ * index outside [0, C) instead of an error (pass labels as an array to have them checked).
+ */
+function hostValues(labels: Tensor): Float32Array | undefined {
+  try {
+    return labels.dataSync();
+  } catch (e) {
+    if (e instanceof AxonError && e.code === 'UNSUPPORTED') return undefined;
+    throw e;
+  }
+}
+
 /** Parses and validates labels for `n` rows of `classes` columns. */
 export function parseLabels(fn: string, labels: unknown, n: number, classes: number): Labels {
   if (labels instanceof Tensor) {
     toTensor(labels, fn, 'labels'); // live and on the current backend
     if (labels.rank === 1 && labels.shape[0] === n) {
-      const values = labels.dataSync();
-      checkIndices(fn, values, classes);
+      const values = hostValues(labels);
+      if (values) checkIndices(fn, values, classes);
       return { tensor: labels, rows: false, indices: values, own: false };
     }
     if (labels.rank === 2 && labels.shape[0] === n && labels.shape[1] === classes) return { tensor: labels, rows: true, own: false };

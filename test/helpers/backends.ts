@@ -14,11 +14,12 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { detectFeatures } from '../../bindings/features.js';
 import { instantiateWasm } from '../../bindings/instantiate.js';
-import { BackendUnavailableError, createBackend, type BackendName } from '../../src/backends/index.js';
+import { BackendUnavailableError, createBackend, type BackendName, type BackendOptions } from '../../src/backends/index.js';
 import { WasmBackend } from '../../src/backends/wasm/index.js';
 import { KernelError, type Kernels, type Storage } from '../../src/kernels/kernels.js';
-// The 'axonjs/webgpu' entry: registers the 'webgpu' backend once its kernels exist.
+// The 'axonjs/webgpu' entry: importing it registers the 'webgpu' backend.
 import { probeWebGpu } from '../../src/webgpu.js';
+import { testGpu, webgpuRequired } from './webgpu.js';
 
 /** Machine epsilon of float32 (2^-23). */
 export const F32_EPS = 2 ** -23;
@@ -251,7 +252,7 @@ export class BackendContext {
     readonly name: BackendName,
     /** Tolerances of this backend against the reference (see {@link TOLERANCES}). */
     readonly tol: Tolerances,
-    private readonly factory: () => Promise<Kernels> = () => createBackend(name),
+    private readonly factory: () => Promise<Kernels> = () => createBackend(name, backendOptions(name)),
   ) {}
 
   /** The backend under test (valid inside tests and hooks). */
@@ -373,19 +374,27 @@ type Availability = { kind: 'ok' } | { kind: 'skip'; reason: string } | { kind: 
 function requiredHere(name: BackendName): boolean {
   if (name === 'js') return true;
   if (name === 'wasm') return detectFeatures().simd;
-  return false; // webgpu needs an adapter, which CI machines rarely have
+  return webgpuRequired(); // webgpu: in CI, through Dawn on SwiftShader (see ./webgpu.ts)
+}
+
+/** The GPU object Dawn gives the tests in Node (loaded only when webgpu is among the backends to test). */
+const TEST_GPU = (process.env['AXON_TEST_BACKENDS'] ?? 'webgpu').split(',').map((s) => s.trim()).includes('webgpu') ? await testGpu() : {};
+
+/** Options for `createBackend(name)`: the webgpu backend gets the test GPU. */
+function backendOptions(name: BackendName): BackendOptions {
+  return name === 'webgpu' && TEST_GPU.gpu !== undefined ? { gpu: TEST_GPU.gpu } : {};
 }
 
 async function probe(name: BackendName): Promise<Availability> {
   const only = process.env['AXON_TEST_BACKENDS'];
   if (only && !only.split(',').map((s) => s.trim()).includes(name)) return { kind: 'skip', reason: `not listed in AXON_TEST_BACKENDS=${only}` };
   try {
-    const k = await createBackend(name);
+    const k = await createBackend(name, backendOptions(name));
     k.dispose();
     return { kind: 'ok' };
   } catch (e) {
     let reason = e instanceof BackendUnavailableError ? e.reason : `${(e as Error).name}: ${(e as Error).message}`;
-    if (name === 'webgpu') reason += `; WebGPU probe: ${(await probeWebGpu()).reason ?? 'an adapter is available'}`;
+    if (name === 'webgpu') reason += `; WebGPU probe: ${(await probeWebGpu(TEST_GPU.gpu)).reason ?? 'an adapter is available'}${TEST_GPU.reason ? `; ${TEST_GPU.reason}` : ''}`;
     return requiredHere(name) ? { kind: 'broken', reason } : { kind: 'skip', reason };
   }
 }

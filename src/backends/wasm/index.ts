@@ -2,11 +2,30 @@
  * The wasm backend: the kernel contract over the AssemblyScript SIMD module. Every method
  * validates its arguments with the shared {@link Validator} (so a bad call never reaches linear
  * memory), then passes byte addresses and sizes to the matching `*_f32` export.
+ *
+ * Builds (bindings/instantiate.ts): `simd`, `relaxed` (FMA), `threads` and `relaxed-threads`,
+ * chosen at creation from the engine's features and the thread count. With a threaded build and
+ * threads > 1, large kernels are cut into parts that run on a worker pool (bindings/pool.ts)
+ * over the same shared memory; the cuts fall on tile / vector boundaries so that every output
+ * element is computed by exactly the same instructions in the same order as on one thread, and
+ * results (hence training) are bit-identical whatever the thread count. Small calls stay on the
+ * calling thread (cut-offs below, measured on a 2-core x64: a pool round trip costs ~5–15 µs).
  */
 import { Arena } from '../../../bindings/arena.js';
 import type { ActivationBackward, ActivationForward, AxonWasmExports } from '../../../bindings/abi.js';
-import { detectFeatures } from '../../../bindings/features.js';
-import { instantiateWasm, type InstantiateOptions, type WasmSource } from '../../../bindings/instantiate.js';
+import { detectFeatures, hardwareThreads, threadSupport } from '../../../bindings/features.js';
+import {
+  BUILD_RELAXED,
+  WASM_BUILDS,
+  WASM_BUILD_FILES,
+  loadWasm,
+  type InstantiateOptions,
+  type LoadedWasm,
+  type WasmBuild,
+  type WasmSource,
+} from '../../../bindings/instantiate.js';
+// The pool is loaded on demand (a dynamic import): single-threaded use never pays for it.
+import type { JobSplit, ThreadPool } from '../../../bindings/pool.js';
 import {
   ACTIVATIONS,
   BINARY_OPS,
@@ -75,17 +94,101 @@ export class WasmStorage implements Storage {
 
 /** Options for {@link WasmBackend.create}. */
 export interface WasmBackendOptions extends InstantiateOptions {
-  /** The compiled module, its bytes, or its URL; default: the build next to this package. */
+  /** The compiled module, its bytes, or its URL; default: the chosen build next to this package. */
   wasm?: WasmSource;
+  /**
+   * Threads in all, the calling one included (1 = no workers). Default: env `AXON_THREADS`, else
+   * min(4, hardware threads) where threads can run (see bindings/pool.ts threadSupport), else 1.
+   */
+  threads?: number;
+  /**
+   * Which build file to load when `wasm` is not given. Default: env `AXON_WASM_BUILD`, else the
+   * fastest the engine runs: relaxed SIMD where it validates, threaded when threads > 1.
+   */
+  build?: WasmBuild;
+  /** Where bindings/worker.js lives, for bundlers that move it (default: next to bindings/pool). */
+  workerUrl?: URL | string;
+  /**
+   * 'auto' (default): split a kernel across threads only above the measured cut-offs. 'always':
+   * split every call that can be split, however small (tests use it to run every kernel's
+   * threaded path; env `AXON_SPLIT=always` sets it too).
+   */
+  split?: 'auto' | 'always';
+}
+
+/** `getBackend().info` of the wasm backend. */
+export interface WasmBackendInfo extends BackendInfo {
+  simd: boolean;
+  /** The module uses relaxed SIMD (fused multiply-add). */
+  relaxedSimd: boolean;
+  /** Threads kernels run on, the calling one included. */
+  threads: number;
+  /** File name of the build in use, or 'custom' for a module passed with `init({ wasm })`. */
+  build: string;
+  notes: string[];
 }
 
 const ACT_CODE = new Map(ACTIVATIONS.map((a, i) => [a, i]));
 const bool = (b: boolean | undefined): number => (b ? 1 : 0);
 
+// Cut-offs (bench/threads.bench.ts): a call goes to the pool only when it has at least twice
+// the minimum chunk of work, and chunks are never smaller than that minimum; below it a pool
+// round trip (~4–10 µs on an idle 2-core x64) costs more than it saves.
+/** Elements per chunk, at least, for elementwise kernels, activations, softmax rows, batch norm, optimisers. */
+const MIN_CHUNK_ELEMENTS = 16_384;
+/** Multiply-adds per chunk, at least, for GEMM. */
+const MIN_CHUNK_MACS = 262_144;
+/** GEMM rows (or columns) per thread from which the product is cut into two chunks per thread. */
+const MIN_GEMM_SPLIT2_EXTENT = 512;
+/** Element alignment of flat cuts (64 bytes: whole vectors and cache lines). */
+const FLAT_ALIGN = 16;
+/** GEMM micro-tile (assembly/gemm.ts MR × NR): cuts fall on tile boundaries. */
+const GEMM_MR = 5;
+const GEMM_NR = 8;
+
+type Export = (...args: number[]) => void;
+
+/** Reads `AXON_WASM_BUILD`, `AXON_THREADS` and `AXON_SPLIT` where there is a `process.env` (tests, CLIs). */
+function envOptions(): { build?: WasmBuild; threads?: number; split?: 'auto' | 'always' } {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  if (!env) return {};
+  // Hosts may guard the environment (Deno without --allow-env throws): then it is unset.
+  const read = (name: string): string | undefined => {
+    try {
+      return env[name]?.trim();
+    } catch {
+      return undefined;
+    }
+  };
+  const out: { build?: WasmBuild; threads?: number; split?: 'auto' | 'always' } = {};
+  const sp = read('AXON_SPLIT');
+  if (sp) {
+    if (sp !== 'auto' && sp !== 'always') throw new KernelError('create', 'AXON_SPLIT', "'auto' or 'always'", JSON.stringify(sp));
+    out.split = sp;
+  }
+  const b = read('AXON_WASM_BUILD');
+  if (b) {
+    if (!(WASM_BUILDS as readonly string[]).includes(b)) throw new KernelError('create', 'AXON_WASM_BUILD', `one of ${WASM_BUILDS.join(', ')}`, JSON.stringify(b));
+    out.build = b as WasmBuild;
+  }
+  const t = read('AXON_THREADS');
+  if (t) {
+    const n = Number(t);
+    if (!(Number.isInteger(n) && n >= 1)) throw new KernelError('create', 'AXON_THREADS', 'an integer ≥ 1', JSON.stringify(t));
+    out.threads = n;
+  }
+  return out;
+}
+
+/** `x` rounded up to a multiple of `m`. */
+function roundUp(x: number, m: number): number {
+  return Math.ceil(x / m) * m;
+}
+
 /** The wasm SIMD backend. Create with `await WasmBackend.create()`. */
 export class WasmBackend implements Kernels {
   readonly name = 'wasm';
-  readonly info: BackendInfo;
+  readonly info: WasmBackendInfo;
   readonly arena: Arena;
   private readonly ex: AxonWasmExports;
   private readonly v: Validator;
@@ -94,6 +197,13 @@ export class WasmBackend implements Kernels {
   private wsPtr = 0;
   private wsBytes = 0;
   private readonly smallPtr: number; // 3 × 6 i32: shape and two stride arrays (binaryStrided, stridedCopy)
+  /** Requested bytes of the backend's own blocks (scratch, pool control), not user data. */
+  private ownBytes = 0;
+  private readonly ownSizes = new Map<number, number>();
+  private pool: ThreadPool | undefined;
+  private poolBlocks: number[] = [];
+  /** Split every splittable call (AXON_SPLIT=always), ignoring the cut-offs. */
+  private splitAlways = false;
   private disposedAll = false;
 
   /** True after {@link WasmBackend.dispose}: every handle is then invalid. */
@@ -101,14 +211,58 @@ export class WasmBackend implements Kernels {
     return this.disposedAll;
   }
 
-  /** Loads and instantiates the module, then wraps it. */
+  /**
+   * Loads and instantiates the module (see {@link WasmBackendOptions} for how the build and the
+   * thread count are chosen), then starts the worker pool when threads > 1. Anything that keeps
+   * threads off is said once in `info.notes`; the backend then works on one thread.
+   */
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
-    return new WasmBackend(await instantiateWasm(options.wasm, options));
+    const f = detectFeatures();
+    const env = envOptions();
+    const support = f.threads ? threadSupport() : { ok: false, reason: 'this engine lacks WebAssembly threads or SharedArrayBuffer, so kernels run on one thread' };
+    const explicit = options.threads ?? env.threads;
+    if (explicit !== undefined && !(Number.isInteger(explicit) && explicit >= 1)) {
+      throw new KernelError('create', 'threads', 'an integer ≥ 1', String(explicit));
+    }
+    let threads = explicit ?? (support.ok ? Math.min(4, await hardwareThreads()) : 1);
+    let build: WasmBuild | undefined;
+    if (options.wasm === undefined) {
+      build = options.build ?? env.build;
+      if (build === undefined) {
+        const threaded = threads > 1 && support.ok;
+        build = threaded ? (f.relaxedSimd ? 'relaxed-threads' : 'threads') : f.relaxedSimd ? 'relaxed' : 'simd';
+      }
+    }
+    const loaded = await loadWasm(options.wasm, { requireAll: options.requireAll, memory: options.memory, build });
+    const notes: string[] = [];
+    if (!loaded.shared) {
+      if (threads > 1 && explicit !== undefined) notes.push(`${threads} threads were asked for, but the ${build ? `'${build}'` : 'given'} module is not a threaded build, so kernels run on one thread`);
+      threads = 1;
+    } else if (threads > 1 && !support.ok) {
+      notes.push(support.reason!);
+      threads = 1;
+    }
+    if (threads === 1 && explicit === undefined && !support.ok && !notes.length) notes.push(support.reason!);
+    const k = new WasmBackend(loaded.exports, loaded, build ? WASM_BUILD_FILES[build] : 'custom');
+    k.info.notes.push(...notes);
+    k.splitAlways = (options.split ?? env.split) === 'always';
+    if (threads > 1) {
+      try {
+        await k.startPool(threads, loaded, options.workerUrl);
+      } catch (e) {
+        k.info.notes.push(`worker threads could not start (${(e as Error).message}), so kernels run on one thread`);
+      }
+    }
+    return k;
   }
 
-  constructor(exports: AxonWasmExports) {
+  /**
+   * Wraps an instantiated module. `loaded` (from bindings' loadWasm) supplies the memory of a
+   * threaded build and its limit; without it the module's exported memory is used.
+   */
+  constructor(exports: AxonWasmExports, loaded?: Pick<LoadedWasm, 'memory' | 'maxBytes' | 'features'>, build = 'custom') {
     this.ex = exports;
-    this.arena = new Arena(exports.memory, exports.heapBase());
+    this.arena = new Arena(loaded?.memory ?? exports.memory, exports.heapBase(), loaded?.maxBytes);
     this.v = new Validator('wasm', (s) => s instanceof WasmStorage && s.owner === this);
     const missing = (name: string) => () => {
       throw new KernelError(name, 'module', `a wasm build exporting ${name}`, 'a build without it');
@@ -116,8 +270,119 @@ export class WasmBackend implements Kernels {
     this.fwd = ACTIVATIONS.map((a) => (exports[`${a}_f32`] as ActivationForward | undefined) ?? missing(`${a}_f32`));
     this.bwd = ACTIVATIONS.map((a) => (exports[`${a}Backward_f32`] as ActivationBackward | undefined) ?? missing(`${a}Backward_f32`));
     const f = detectFeatures();
-    this.info = { simd: f.simd, relaxedSimd: false, threads: 1, notes: [] };
-    this.smallPtr = this.arena.alloc(72);
+    const bits = loaded?.features ?? (typeof exports.buildFeatures === 'function' ? exports.buildFeatures() : 0);
+    this.info = { simd: f.simd, relaxedSimd: (bits & BUILD_RELAXED) !== 0, threads: 1, build, notes: [] };
+    this.smallPtr = this.ownAlloc(72);
+  }
+
+  /** Starts `threads − 1` workers on this backend's shared memory. */
+  private async startPool(threads: number, loaded: LoadedWasm, workerUrl: URL | string | undefined): Promise<void> {
+    const names = this.poolExports();
+    const { CTL_BYTES, JOB_BYTES, ThreadPool } = await import('../../../bindings/pool.js');
+    const ctl = this.ownAlloc(CTL_BYTES);
+    new Int32Array(loaded.memory.buffer, ctl, CTL_BYTES / 4).fill(0);
+    const job = this.ownAlloc(JOB_BYTES);
+    const scratch = [0];
+    const bytes = this.ex.threadScratchBytes();
+    for (let t = 1; t < threads; t++) scratch.push(this.ownAlloc(bytes));
+    this.poolBlocks = [ctl, job, ...scratch.slice(1)];
+    try {
+      this.pool = await ThreadPool.start({
+        module: loaded.module, memory: loaded.memory, threads, ctlPtr: ctl, jobPtr: job, scratchPtrs: scratch, names, workerUrl,
+      });
+    } catch (e) {
+      for (const b of this.poolBlocks) this.ownRelease(b);
+      this.poolBlocks = [];
+      throw e;
+    }
+    this.info.threads = threads;
+  }
+
+  /** The exports a worker may be asked to run (jobs name them by their index in this list). */
+  private poolExports(): string[] {
+    return [
+      'gemmRange_f32', 'binary_f32', 'unary_f32', 'clip_f32', 'scale_f32', 'axpy_f32',
+      'softmax_f32', 'logSoftmax_f32', 'softmaxBackward_f32', 'logSoftmaxBackward_f32',
+      'softmaxCrossEntropy_f32', 'softmaxCrossEntropyBackward_f32',
+      'batchNormStatsRange_f32', 'batchNormForward_f32', 'batchNormBackwardRange_f32',
+      'sgdStep_f32', 'adamStep_f32', 'rmspropStep_f32', 'adagradStep_f32', 'adadeltaStep_f32',
+      ...ACTIVATIONS.flatMap((a) => [`${a}_f32`, `${a}Backward_f32`]),
+    ];
+  }
+
+  // ---- threading helpers --------------------------------------------------------------
+
+  /** True when `work` units are worth a pool round trip (always with AXON_SPLIT=always). */
+  private worthSplitting(work: number, minChunk: number): boolean {
+    if (!this.pool || !(work > 0)) return false;
+    return this.splitAlways || work >= 2 * minChunk;
+  }
+
+  /** Chunk size for `total` units: about 4 chunks per thread (2 when forced), ≥ `min`, a multiple of `align`. */
+  private chunkOf(total: number, min: number, align: number): number {
+    const t = this.pool!.threads;
+    if (this.splitAlways) return Math.max(align, roundUp(Math.ceil(total / (2 * t)), align));
+    return Math.max(roundUp(min, align), roundUp(Math.ceil(total / (4 * t)), align));
+  }
+
+  /** Runs export `name` with `args` over the chunks of `split` on every thread of the pool. */
+  private split(name: string, args: readonly number[], split: JobSplit): void {
+    this.pool!.run(name, this.ex[name] as Export, args, split);
+  }
+
+  /**
+   * An elementwise export: inline, or cut into aligned element ranges on the pool. `bufferAt`
+   * are the argument positions of float buffers (advanced 4 bytes per element; an absent
+   * buffer, 0, stays 0), `nAt` that of the element count.
+   */
+  private elementwise(name: string, args: number[], bufferAt: readonly number[], nAt: number): void {
+    const n = args[nAt]!;
+    if (!this.worthSplitting(n, MIN_CHUNK_ELEMENTS)) {
+      (this.ex[name] as Export)(...args);
+      return;
+    }
+    const mul = new Array<number>(args.length).fill(0);
+    for (const i of bufferAt) if (args[i] !== 0) mul[i] = 4;
+    this.split(name, args, { total: n, chunk: this.chunkOf(n, MIN_CHUNK_ELEMENTS, FLAT_ALIGN), mul, countAt: nAt });
+  }
+
+  /**
+   * A row-wise export over `rows` rows of `cols` elements: inline, or cut between rows.
+   * `rowBytes[i]` is how far argument i advances per row (0 = not a per-row buffer); `rowsAt`
+   * is the position of the row count.
+   */
+  private rowwise(name: string, args: number[], rowBytes: readonly number[], rowsAt: number, cols: number): void {
+    const rows = args[rowsAt]!;
+    if (rows < 2 || !this.worthSplitting(rows * cols, MIN_CHUNK_ELEMENTS)) {
+      (this.ex[name] as Export)(...args);
+      return;
+    }
+    const chunk = this.chunkOf(rows, Math.ceil(MIN_CHUNK_ELEMENTS / Math.max(cols, 1)), 1);
+    this.split(name, args, { total: rows, chunk, mul: rowBytes, countAt: rowsAt });
+  }
+
+  /** A channel-range export (`…Range_f32`): inline via `inline()`, or cut into groups of 4 channels. */
+  private channelwise(name: string, args: number[], loAt: number, channels: number, perChannel: number, inline: () => void): void {
+    if (channels <= 4 || !this.worthSplitting(channels * perChannel, MIN_CHUNK_ELEMENTS)) {
+      inline();
+      return;
+    }
+    const chunk = this.chunkOf(channels, Math.ceil(MIN_CHUNK_ELEMENTS / Math.max(perChannel, 1)), 4);
+    this.split(name, args, { total: channels, chunk, loAt, hiAt: loAt + 1 });
+  }
+
+  /** A block of the backend's own (not user data), counted out of liveBytes(). */
+  private ownAlloc(bytes: number): number {
+    const ptr = this.arena.alloc(bytes);
+    this.ownSizes.set(ptr, bytes);
+    this.ownBytes += bytes;
+    return ptr;
+  }
+
+  private ownRelease(ptr: number): void {
+    this.ownBytes -= this.ownSizes.get(ptr) ?? 0;
+    this.ownSizes.delete(ptr);
+    this.arena.release(ptr);
   }
 
   // ---- memory -------------------------------------------------------------------------
@@ -152,13 +417,21 @@ export class WasmBackend implements Kernels {
   }
 
   liveBytes(): number {
-    // The backend's own scratch blocks are not user data.
-    return this.arena.liveBytes - 72 - (this.wsPtr ? this.wsBytes : 0);
+    // The backend's own blocks (scratch, pool control) are not user data.
+    return this.arena.liveBytes - this.ownBytes;
   }
 
+  /** Frees every handle and stops the worker threads; idempotent. */
   dispose(): void {
     this.disposedAll = true;
+    this.pool?.dispose();
+    this.pool = undefined;
+    this.info.threads = 1;
     this.arena.reset();
+    this.ownSizes.clear();
+    this.ownBytes = 0;
+    this.wsPtr = 0;
+    this.wsBytes = 0;
   }
 
   private checkAlive(kernel: string): void {
@@ -168,10 +441,10 @@ export class WasmBackend implements Kernels {
   /** A scratch block of at least `bytes`, kept and grown across calls. */
   private workspace(bytes: number): number {
     if (bytes <= this.wsBytes && this.wsPtr) return this.wsPtr;
-    if (this.wsPtr) this.arena.release(this.wsPtr);
+    if (this.wsPtr) this.ownRelease(this.wsPtr);
     this.wsPtr = 0;
-    const size = Math.max(bytes, Math.ceil(this.wsBytes * 1.5));
-    this.wsPtr = this.arena.alloc(size);
+    const size = Math.ceil(Math.max(bytes, this.wsBytes * 1.5) / 16) * 16;
+    this.wsPtr = this.ownAlloc(size);
     this.wsBytes = size;
     return this.wsPtr;
   }
@@ -191,17 +464,28 @@ export class WasmBackend implements Kernels {
 
   scale(x: Storage, out: Storage, n: number, alpha: number): void {
     this.v.scale(x, out, n, alpha);
-    this.ex.scale_f32(p(x), p(out), n, alpha);
+    this.elementwise('scale_f32', [p(x), p(out), n, alpha], [0, 1], 2);
   }
 
   axpy(alpha: number, x: Storage, y: Storage, n: number): void {
     this.v.axpy(alpha, x, y, n);
-    this.ex.axpy_f32(alpha, p(x), p(y), n);
+    this.elementwise('axpy_f32', [alpha, p(x), p(y), n], [1, 2], 3);
   }
 
   binary(op: BinaryOp, a: Storage, aMode: Broadcast, b: Storage, bMode: Broadcast, out: Storage, rows: number, cols: number): void {
     this.v.binary(op, a, aMode, b, bMode, out, rows, cols);
-    this.ex.binary_f32(BINARY_OPS.indexOf(op), p(a), BROADCASTS.indexOf(aMode), p(b), BROADCASTS.indexOf(bMode), p(out), rows, cols);
+    const code = BINARY_OPS.indexOf(op), am = BROADCASTS.indexOf(aMode), bm = BROADCASTS.indexOf(bMode);
+    if ((aMode === 'full' || aMode === 'scalar') && (bMode === 'full' || bMode === 'scalar')) {
+      // Full and scalar operands do not change along rows: one long row, cut anywhere.
+      const buffers = [5];
+      if (aMode === 'full') buffers.push(1);
+      if (bMode === 'full') buffers.push(3);
+      this.elementwise('binary_f32', [code, p(a), am, p(b), bm, p(out), 1, rows * cols], buffers, 7);
+      return;
+    }
+    // Row r of an operand starts r·cols floats in (full), r floats in (col), or stays put (row, scalar).
+    const step = (m: Broadcast) => (m === 'full' ? 4 * cols : m === 'col' ? 4 : 0);
+    this.rowwise('binary_f32', [code, p(a), am, p(b), bm, p(out), rows, cols], [0, step(aMode), 0, step(bMode), 0, 4 * cols], 6, cols);
   }
 
   binaryStrided(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], out: Storage, shape: readonly number[]): void {
@@ -218,12 +502,12 @@ export class WasmBackend implements Kernels {
 
   unary(op: UnaryMath, x: Storage, out: Storage, n: number): void {
     this.v.unary(op, x, out, n);
-    this.ex.unary_f32(UNARY_MATH.indexOf(op), p(x), p(out), n);
+    this.elementwise('unary_f32', [UNARY_MATH.indexOf(op), p(x), p(out), n], [1, 2], 3);
   }
 
   clip(x: Storage, out: Storage, n: number, lo: number, hi: number): void {
     this.v.clip(x, out, n, lo, hi);
-    this.ex.clip_f32(p(x), p(out), n, lo, hi);
+    this.elementwise('clip_f32', [p(x), p(out), n, lo, hi], [0, 1], 2);
   }
 
   stridedCopy(
@@ -250,44 +534,50 @@ export class WasmBackend implements Kernels {
 
   activation(act: Activation, x: Storage, out: Storage, n: number, alpha?: number): void {
     this.v.activation(act, x, out, n, alpha);
-    this.fwd[ACT_CODE.get(act)!]!(p(x), p(out), n, alpha ?? defaultActivationAlpha(act));
+    const al = alpha ?? defaultActivationAlpha(act);
+    if (act === 'linear' || !this.pool) this.fwd[ACT_CODE.get(act)!]!(p(x), p(out), n, al);
+    else this.elementwise(`${act}_f32`, [p(x), p(out), n, al], [0, 1], 2);
   }
 
   activationBackward(act: Activation, x: Storage, y: Storage, dy: Storage, dx: Storage, n: number, alpha?: number): void {
     this.v.activationBackward(act, x, y, dy, dx, n, alpha);
-    this.bwd[ACT_CODE.get(act)!]!(p(x), p(y), p(dy), p(dx), n, alpha ?? defaultActivationAlpha(act));
+    const al = alpha ?? defaultActivationAlpha(act);
+    if (act === 'linear' || !this.pool) this.bwd[ACT_CODE.get(act)!]!(p(x), p(y), p(dy), p(dx), n, al);
+    else this.elementwise(`${act}Backward_f32`, [p(x), p(y), p(dy), p(dx), n, al], [0, 1, 2, 3], 4);
   }
 
   // ---- softmax family -----------------------------------------------------------------
 
   softmax(x: Storage, out: Storage, rows: number, cols: number): void {
     this.v.softmax('softmax', x, out, rows, cols);
-    this.ex.softmax_f32(p(x), p(out), rows, cols);
+    this.rowwise('softmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols);
   }
 
   logSoftmax(x: Storage, out: Storage, rows: number, cols: number): void {
     this.v.softmax('logSoftmax', x, out, rows, cols);
-    this.ex.logSoftmax_f32(p(x), p(out), rows, cols);
+    this.rowwise('logSoftmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols);
   }
 
   softmaxBackward(y: Storage, dy: Storage, dx: Storage, rows: number, cols: number): void {
     this.v.softmaxBackward('softmaxBackward', y, dy, dx, rows, cols);
-    this.ex.softmaxBackward_f32(p(y), p(dy), p(dx), rows, cols);
+    this.rowwise('softmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols);
   }
 
   logSoftmaxBackward(y: Storage, dy: Storage, dx: Storage, rows: number, cols: number): void {
     this.v.softmaxBackward('logSoftmaxBackward', y, dy, dx, rows, cols);
-    this.ex.logSoftmaxBackward_f32(p(y), p(dy), p(dx), rows, cols);
+    this.rowwise('logSoftmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols);
   }
 
   softmaxCrossEntropy(logits: Storage, labels: Storage, oneHot: boolean, probs: Storage, loss: Storage, rows: number, cols: number): void {
     this.v.softmaxCrossEntropy(logits, labels, oneHot, probs, loss, rows, cols);
-    this.ex.softmaxCrossEntropy_f32(p(logits), p(labels), bool(oneHot), p(probs), p(loss), rows, cols);
+    const r = 4 * cols;
+    this.rowwise('softmaxCrossEntropy_f32', [p(logits), p(labels), bool(oneHot), p(probs), p(loss), rows, cols], [r, oneHot ? r : 4, 0, r, 4], 5, cols);
   }
 
   softmaxCrossEntropyBackward(probs: Storage, labels: Storage, oneHot: boolean, dlogits: Storage, rows: number, cols: number, scale: number): void {
     this.v.softmaxCrossEntropyBackward(probs, labels, oneHot, dlogits, rows, cols, scale);
-    this.ex.softmaxCrossEntropyBackward_f32(p(probs), p(labels), bool(oneHot), p(dlogits), rows, cols, scale);
+    const r = 4 * cols;
+    this.rowwise('softmaxCrossEntropyBackward_f32', [p(probs), p(labels), bool(oneHot), p(dlogits), rows, cols, scale], [r, oneHot ? r : 4, 0, r], 4, cols);
   }
 
   // ---- reductions ---------------------------------------------------------------------
@@ -308,13 +598,44 @@ export class WasmBackend implements Kernels {
     this.v.gemm(g);
     const ta = bool(g.transA);
     const tb = bool(g.transB);
-    const bytes = this.ex.gemmWorkspace_f32(g.m, g.n, g.k, ta, tb);
-    const ws = bytes > 0 ? this.workspace(bytes) : 0;
+    const { m, n, k } = g;
+    const bytes = this.ex.gemmWorkspace_f32(m, n, k, ta, tb);
     const act = g.activation ?? 'linear';
-    this.ex.gemm_f32(
-      p(g.a), p(g.b), p(g.c), g.m, g.n, g.k, ta, tb, g.alpha ?? 1, g.beta ?? 0,
-      g.bias ? p(g.bias) : 0, ACT_CODE.get(act)!, g.activationAlpha ?? defaultActivationAlpha(act), ws, this.wsBytes,
-    );
+    const actCode = ACT_CODE.get(act)!, actAlpha = g.activationAlpha ?? defaultActivationAlpha(act);
+    const alpha = g.alpha ?? 1, beta = g.beta ?? 0, bias = g.bias ? p(g.bias) : 0;
+    if (k > 0 && bytes > 0 && this.worthSplitting(m * n * k, MIN_CHUNK_MACS) && this.gemmSplit(g, bytes, alpha, beta, bias, actCode, actAlpha)) return;
+    const ws = bytes > 0 ? this.workspace(bytes) : 0;
+    this.ex.gemm_f32(p(g.a), p(g.b), p(g.c), m, n, k, ta, tb, alpha, beta, bias, actCode, actAlpha, ws, this.wsBytes);
+  }
+
+  /**
+   * The threaded GEMM: the product as the kernel computes it (Cᵀ for narrow n) is cut into
+   * chunks of whole MR×NR tiles along its rows, or along its columns when those are fewer
+   * than the threads or than the rows (each chunk re-packs the operand it shares with the
+   * others, so the cut goes across the longer side). False when it cannot be cut.
+   */
+  private gemmSplit(g: GemmParams, bytes: number, alpha: number, beta: number, bias: number, actCode: number, actAlpha: number): boolean {
+    const { m, n, k } = g;
+    const t = this.pool!.threads;
+    const swap = this.ex.gemmSwapped_f32(m, n) !== 0;
+    const rows = swap ? n : m, cols = swap ? m : n;
+    const rowTiles = Math.ceil(rows / GEMM_MR), colTiles = Math.ceil(cols / GEMM_NR);
+    const byRows = rowTiles >= t && (rows >= cols || colTiles < t);
+    const tiles = byRows ? rowTiles : colTiles, unit = byRows ? GEMM_MR : GEMM_NR, extent = byRows ? rows : cols;
+    if (tiles < 2) return false;
+    // One chunk per thread: every extra chunk re-packs the shared operand, and a thread that
+    // starts late still loses nothing, since the caller then takes its chunk too. Very tall
+    // products get two per thread (the re-packing is then a few per cent) for balance.
+    let chunkTiles = Math.ceil(tiles / t);
+    if (this.splitAlways || chunkTiles * unit >= MIN_GEMM_SPLIT2_EXTENT) chunkTiles = Math.ceil(tiles / (2 * t));
+    const stride = roundUp(bytes, 16);
+    const ws = this.workspace(stride * t);
+    const args = [
+      p(g.a), p(g.b), p(g.c), m, n, k, bool(g.transA), bool(g.transB), alpha, beta, bias, actCode, actAlpha, ws, stride,
+      0, rows, 0, cols,
+    ];
+    this.split('gemmRange_f32', args, { total: extent, chunk: chunkTiles * unit, loAt: byRows ? 15 : 17, hiAt: byRows ? 16 : 18, threadAt: 13, threadMul: stride });
+    return true;
   }
 
   pairwiseDistance(metric: DistanceMetric, a: Storage, b: Storage, out: Storage, m: number, n: number, d: number): void {
@@ -329,22 +650,31 @@ export class WasmBackend implements Kernels {
 
   batchNormStats(x: Storage, mean: Storage, variance: Storage, outer: number, channels: number, inner: number): void {
     this.v.batchNormStats(x, mean, variance, outer, channels, inner);
-    this.ex.batchNormStats_f32(p(x), p(mean), p(variance), outer, channels, inner);
+    this.channelwise('batchNormStatsRange_f32', [p(x), p(mean), p(variance), outer, channels, inner, 0, channels], 6, channels, outer * inner,
+      () => this.ex.batchNormStats_f32(p(x), p(mean), p(variance), outer, channels, inner));
   }
 
   batchNormForward(b: BatchNormForwardParams): void {
     this.v.batchNormForward(b);
-    this.ex.batchNormForward_f32(p(b.x), p(b.mean), p(b.variance), opt(b.gamma), opt(b.beta), p(b.out), b.outer, b.channels, b.inner, b.eps);
+    const row = 4 * b.channels * b.inner;
+    this.rowwise('batchNormForward_f32', [p(b.x), p(b.mean), p(b.variance), opt(b.gamma), opt(b.beta), p(b.out), b.outer, b.channels, b.inner, b.eps],
+      [row, 0, 0, 0, 0, row], 6, b.channels * b.inner);
   }
 
   batchNormBackward(b: BatchNormBackwardParams): void {
     this.v.batchNormBackward(b);
-    const bytes = this.ex.batchNormBackwardWorkspace_f32(b.channels);
-    const ws = bytes > 0 ? this.workspace(bytes) : 0;
-    this.ex.batchNormBackward_f32(
+    const args = [
       p(b.x), p(b.mean), p(b.variance), opt(b.gamma), p(b.dy), p(b.dx), opt(b.dgamma), opt(b.dbeta),
-      b.outer, b.channels, b.inner, b.eps, ws, this.wsBytes,
-    );
+      b.outer, b.channels, b.inner, b.eps, 0, b.channels,
+    ];
+    this.channelwise('batchNormBackwardRange_f32', args, 12, b.channels, b.outer * b.inner, () => {
+      const bytes = this.ex.batchNormBackwardWorkspace_f32(b.channels);
+      const ws = bytes > 0 ? this.workspace(bytes) : 0;
+      this.ex.batchNormBackward_f32(
+        p(b.x), p(b.mean), p(b.variance), opt(b.gamma), p(b.dy), p(b.dx), opt(b.dgamma), opt(b.dbeta),
+        b.outer, b.channels, b.inner, b.eps, ws, this.wsBytes,
+      );
+    });
   }
 
   batchNormRunningUpdate(runningMean: Storage, runningVar: Storage, mean: Storage, variance: Storage, channels: number, momentum: number, count: number): void {
@@ -378,37 +708,37 @@ export class WasmBackend implements Kernels {
   sgdStep(o: SgdParams): void {
     this.v.sgdStep(o);
     const momentum = o.momentum ?? 0;
-    this.ex.sgdStep_f32(
+    this.elementwise('sgdStep_f32', [
       p(o.param), p(o.grad), momentum !== 0 ? p(o.momentumBuffer!) : 0, o.n, o.lr, momentum,
       o.dampening ?? 0, bool(o.nesterov), o.weightDecay ?? 0, bool(o.firstStep),
-    );
+    ], [0, 1, 2], 3);
   }
 
   adamStep(o: AdamParams): void {
     this.v.adamStep(o);
-    this.ex.adamStep_f32(
+    this.elementwise('adamStep_f32', [
       p(o.param), p(o.grad), p(o.m), p(o.v), o.amsgrad ? p(o.vMax!) : 0, o.n, o.lr, o.beta1, o.beta2,
       o.eps, o.weightDecay ?? 0, o.step, bool(o.decoupled), bool(o.amsgrad),
-    );
+    ], [0, 1, 2, 3, 4], 5);
   }
 
   rmspropStep(o: RmspropParams): void {
     this.v.rmspropStep(o);
     const momentum = o.momentum ?? 0;
-    this.ex.rmspropStep_f32(
+    this.elementwise('rmspropStep_f32', [
       p(o.param), p(o.grad), p(o.squareAvg), o.centered ? p(o.gradAvg!) : 0, momentum > 0 ? p(o.momentumBuffer!) : 0,
       o.n, o.lr, o.alpha, o.eps, o.weightDecay ?? 0, momentum, bool(o.centered),
-    );
+    ], [0, 1, 2, 3, 4], 5);
   }
 
   adagradStep(o: AdagradParams): void {
     this.v.adagradStep(o);
-    this.ex.adagradStep_f32(p(o.param), p(o.grad), p(o.sum), o.n, o.lr, o.eps, o.weightDecay ?? 0);
+    this.elementwise('adagradStep_f32', [p(o.param), p(o.grad), p(o.sum), o.n, o.lr, o.eps, o.weightDecay ?? 0], [0, 1, 2], 3);
   }
 
   adadeltaStep(o: AdadeltaParams): void {
     this.v.adadeltaStep(o);
-    this.ex.adadeltaStep_f32(p(o.param), p(o.grad), p(o.squareAvg), p(o.accDelta), o.n, o.lr, o.rho, o.eps, o.weightDecay ?? 0);
+    this.elementwise('adadeltaStep_f32', [p(o.param), p(o.grad), p(o.squareAvg), p(o.accDelta), o.n, o.lr, o.rho, o.eps, o.weightDecay ?? 0], [0, 1, 2, 3], 4);
   }
 }
 
