@@ -7,7 +7,8 @@
  * Shared machines are noisy: every case is timed in `REPEATS` rounds, alternating the backends
  * within each round, and the table shows the best and the median round.
  *
- * `npm run bench:threads` (`-- --quick` for fewer rounds, `-- --threads 3` for another N).
+ * `npm run bench:threads` (`-- --quick` for fewer rounds, `-- --threads 3` for another N,
+ * `-- --only gemm,trip,elementwise,cutoff` for some sections).
  */
 import os from 'node:os';
 import { WasmBackend } from '../src/backends/wasm/index.js';
@@ -18,6 +19,8 @@ const quick = process.argv.includes('--quick');
 const argN = process.argv.indexOf('--threads');
 const N = argN > 0 ? Number(process.argv[argN + 1]) : Math.min(4, os.availableParallelism());
 const REPEATS = quick ? 5 : 11;
+const argOnly = process.argv.indexOf('--only');
+const ONLY = argOnly > 0 ? process.argv[argOnly + 1]!.split(',') : ['gemm', 'trip', 'elementwise', 'cutoff'];
 /** Seconds per round and backend. */
 const ROUND_S = quick ? 0.15 : 0.3;
 
@@ -77,15 +80,8 @@ const GEMMS: GemmCase[] = [
   { label: 'MLP fwd 128×128·128×10 (NN)', m: 128, n: 10, k: 128 },
 ];
 
-async function main(): Promise<void> {
-  const one = await WasmBackend.create({ threads: 1 });
-  const many = await WasmBackend.create({ threads: N });
-  const forced = await WasmBackend.create({ threads: N, split: 'always' });
-  console.log(`axon thread scaling — ${machineLine()}`);
-  console.log(`builds: 1 thread ${one.info.build}, ${N} threads ${many.info.build} (${many.info.threads} threads${many.info.notes.length ? `; ${many.info.notes.join('; ')}` : ''})`);
-  console.log(`${REPEATS} rounds of ${ROUND_S} s per case and backend; best / median round\n`);
-
-  // ---- GEMM ----
+/** GEMM GFLOP/s, 1 vs N threads. */
+function gemmSection(one: Kernels, many: Kernels): void {
   const lines = [`| GEMM | 1 thread GFLOP/s best / med | ${N} threads GFLOP/s best / med | scaling best / med |`, '|---|---:|---:|---:|'];
   for (const c of GEMMS) {
     const flops = 2 * c.m * c.n * c.k;
@@ -99,16 +95,18 @@ async function main(): Promise<void> {
     lines.push(`| ${c.label} | ${g(best1)} / ${g(med1)} | ${g(bestN)} / ${g(medN)} | ${(best1 / bestN).toFixed(2)}× / ${(med1 / medN).toFixed(2)}× |`);
   }
   console.log(lines.join('\n'));
+}
 
-  // ---- pool round trip ----
-  {
-    const x = one.alloc(16), y = one.alloc(16);
-    const xf = forced.alloc(16), yf = forced.alloc(16);
-    const [t1, tf] = timeAll([() => one.activation('relu', x, y, 16), () => forced.activation('relu', xf, yf, 16)]) as [number[], number[]];
-    console.log(`\npool round trip (relu on 16 floats, forced split vs inline): ${((median(tf) - median(t1)) * 1e6).toFixed(1)} µs median, ${((Math.min(...tf) - Math.min(...t1)) * 1e6).toFixed(1)} µs best`);
-  }
+/** The cost of one pool round trip: a tiny kernel forced through the pool vs inline. */
+function tripSection(one: Kernels, forced: Kernels): void {
+  const x = one.alloc(16), y = one.alloc(16);
+  const xf = forced.alloc(16), yf = forced.alloc(16);
+  const [t1, tf] = timeAll([() => one.activation('relu', x, y, 16), () => forced.activation('relu', xf, yf, 16)]) as [number[], number[]];
+  console.log(`\npool round trip (relu on 16 floats, forced split vs inline): ${((median(tf) - median(t1)) * 1e6).toFixed(1)} µs median, ${((Math.min(...tf) - Math.min(...t1)) * 1e6).toFixed(1)} µs best`);
+}
 
-  // ---- elementwise cut-off ----
+/** Elementwise kernels inline vs forced through the pool, by size: where splitting starts to pay. */
+function elementwiseSection(one: Kernels, forced: Kernels): void {
   const ew = [`| n | relu 1t / ${N}t-split µs (med) | gelu 1t / ${N}t-split µs | adam 1t / ${N}t-split µs |`, '|---:|---:|---:|---:|'];
   for (const n of [4096, 8192, 16384, 32768, 65536, 131072, 262144, 1048576]) {
     const row: string[] = [];
@@ -124,19 +122,34 @@ async function main(): Promise<void> {
     }
     ew.push(`| ${n} | ${row.join(' | ')} |`);
   }
-  console.log(`\nelementwise: inline vs split across ${N} threads (the backend splits at ≥ 32768 elements per part)\n${ew.join('\n')}`);
+  console.log(`\nelementwise: inline vs split across ${N} threads (the backend splits memory-bound kernels such as relu from 512 K elements, compute-bound ones such as gelu and Adam from 16 K)\n${ew.join('\n')}`);
+}
 
-  // ---- GEMM cut-off ----
-  const gm = [`| m×n×k | MACs | 1t µs (med) | ${N}t-split µs (med) |`, '|---|---:|---:|---:|'];
-  for (const s of [32, 48, 64, 96, 128]) {
-    const fns = [one, forced].map((k) => {
+/** Small square GEMMs, 1 vs N threads with the backend's own policy: whether the cut-off is right. */
+function cutoffSection(one: Kernels, many: Kernels): void {
+  const gm = [`| m×n×k | MACs | 1t µs (med) | ${N}t µs (med) |`, '|---|---:|---:|---:|'];
+  for (const s of [64, 80, 96, 128, 160]) {
+    const fns = [one, many].map((k) => {
       const a = upload(k, s * s, 1), b = upload(k, s * s, 2), out = k.alloc(s * s);
       return () => k.gemm({ a, b, c: out, m: s, n: s, k: s });
     });
     const [t1, tn] = timeAll(fns) as [number[], number[]];
     gm.push(`| ${s}³ | ${s ** 3} | ${(median(t1) * 1e6).toFixed(1)} | ${(median(tn) * 1e6).toFixed(1)} |`);
   }
-  console.log(`\nGEMM cut-off (the backend splits at ≥ 262144 multiply-adds per part)\n${gm.join('\n')}`);
+  console.log(`\nGEMM cut-off (the backend splits from 524288 multiply-adds, 80³, one chunk per thread)\n${gm.join('\n')}`);
+}
+
+async function main(): Promise<void> {
+  const one = await WasmBackend.create({ threads: 1 });
+  const many = await WasmBackend.create({ threads: N });
+  const forced = await WasmBackend.create({ threads: N, split: 'always' });
+  console.log(`axon thread scaling — ${machineLine()}`);
+  console.log(`builds: 1 thread ${one.info.build}, ${N} threads ${many.info.build} (${many.info.threads} threads${many.info.notes.length ? `; ${many.info.notes.join('; ')}` : ''})`);
+  console.log(`${REPEATS} rounds of ${ROUND_S} s per case and backend; best / median round\n`);
+  if (ONLY.includes('gemm')) gemmSection(one, many);
+  if (ONLY.includes('trip')) tripSection(one, forced);
+  if (ONLY.includes('elementwise')) elementwiseSection(one, forced);
+  if (ONLY.includes('cutoff')) cutoffSection(one, many);
   for (const k of [one, many, forced]) k.dispose();
 }
 

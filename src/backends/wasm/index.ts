@@ -5,11 +5,12 @@
  *
  * Builds (bindings/instantiate.ts): `simd`, `relaxed` (FMA), `threads` and `relaxed-threads`,
  * chosen at creation from the engine's features and the thread count. With a threaded build and
- * threads > 1, large kernels are cut into parts that run on a worker pool (bindings/pool.ts)
- * over the same shared memory; the cuts fall on tile / vector boundaries so that every output
- * element is computed by exactly the same instructions in the same order as on one thread, and
- * results (hence training) are bit-identical whatever the thread count. Small calls stay on the
- * calling thread (cut-offs below, measured on a 2-core x64: a pool round trip costs ~5–15 µs).
+ * threads > 1, large kernels are cut into chunks that the calling thread and a worker pool
+ * (bindings/pool.ts) over the same shared memory claim in turn; the cuts fall on tile / vector
+ * boundaries so that every output element is computed by exactly the same instructions in the
+ * same order as on one thread, and results (hence training) are bit-identical whatever the
+ * thread count or whichever thread runs a chunk. Small calls stay on the
+ * calling thread (cut-offs below, measured on a 2-core x64: a pool round trip costs ~1–2 µs).
  */
 import { Arena } from '../../../bindings/arena.js';
 import type { ActivationBackward, ActivationForward, AxonWasmExports } from '../../../bindings/abi.js';
@@ -131,11 +132,22 @@ export interface WasmBackendInfo extends BackendInfo {
 const ACT_CODE = new Map(ACTIVATIONS.map((a, i) => [a, i]));
 const bool = (b: boolean | undefined): number => (b ? 1 : 0);
 
-// Cut-offs (bench/threads.bench.ts): a call goes to the pool only when it has at least twice
-// the minimum chunk of work, and chunks are never smaller than that minimum; below it a pool
-// round trip (~4–10 µs on an idle 2-core x64) costs more than it saves.
-/** Elements per chunk, at least, for elementwise kernels, activations, softmax rows, batch norm, optimisers. */
-const MIN_CHUNK_ELEMENTS = 16_384;
+// Cut-offs (bench/threads.bench.ts, idle 2-core x64): a call goes to the pool only when it has at
+// least twice the minimum chunk of work, and chunks are never smaller than that minimum. A pool
+// round trip costs ~1–2 µs; what decides is the work per element. Memory-bound kernels (relu, add,
+// scale, the batch-norm affine map, SGD) run at ~10 G elements/s from cache and gain nothing from
+// a second core until the data spills out of L2; kernels with transcendental functions or several
+// buffers and a sqrt (gelu, tanh, exp, softmax, Adam) gain 1.5–1.9× from 16 K elements.
+/** Elements per chunk, at least, for memory-bound kernels: split from 512 K elements. */
+const MIN_CHUNK_CHEAP = 262_144;
+/** Elements per chunk, at least, for compute-bound kernels: split from 16 K elements. */
+const MIN_CHUNK_COSTLY = 8_192;
+/** Activations whose forward (and backward) is a compare or a multiply: memory-bound. */
+const CHEAP_ACTIVATIONS: ReadonlySet<Activation> = new Set<Activation>(['linear', 'relu', 'leakyRelu', 'hardTanh', 'step', 'sign']);
+/** Activations whose backward is cheap from y (σ′ = y(1 − y), tanh′ = 1 − y²) though the forward is not. */
+const CHEAP_BACKWARD: ReadonlySet<Activation> = new Set<Activation>(['sigmoid', 'tanh']);
+/** Unary ops that are a sign flip, a mask or a multiply. */
+const CHEAP_UNARY: ReadonlySet<UnaryMath> = new Set<UnaryMath>(['neg', 'abs', 'square']);
 /** Multiply-adds per chunk, at least, for GEMM. */
 const MIN_CHUNK_MACS = 262_144;
 /** GEMM rows (or columns) per thread from which the product is cut into two chunks per thread. */
@@ -333,41 +345,41 @@ export class WasmBackend implements Kernels {
   /**
    * An elementwise export: inline, or cut into aligned element ranges on the pool. `bufferAt`
    * are the argument positions of float buffers (advanced 4 bytes per element; an absent
-   * buffer, 0, stays 0), `nAt` that of the element count.
+   * buffer, 0, stays 0), `nAt` that of the element count, `minChunk` the cut-off class.
    */
-  private elementwise(name: string, args: number[], bufferAt: readonly number[], nAt: number): void {
+  private elementwise(name: string, args: number[], bufferAt: readonly number[], nAt: number, minChunk: number): void {
     const n = args[nAt]!;
-    if (!this.worthSplitting(n, MIN_CHUNK_ELEMENTS)) {
+    if (!this.worthSplitting(n, minChunk)) {
       (this.ex[name] as Export)(...args);
       return;
     }
     const mul = new Array<number>(args.length).fill(0);
     for (const i of bufferAt) if (args[i] !== 0) mul[i] = 4;
-    this.split(name, args, { total: n, chunk: this.chunkOf(n, MIN_CHUNK_ELEMENTS, FLAT_ALIGN), mul, countAt: nAt });
+    this.split(name, args, { total: n, chunk: this.chunkOf(n, minChunk, FLAT_ALIGN), mul, countAt: nAt });
   }
 
   /**
    * A row-wise export over `rows` rows of `cols` elements: inline, or cut between rows.
    * `rowBytes[i]` is how far argument i advances per row (0 = not a per-row buffer); `rowsAt`
-   * is the position of the row count.
+   * is the position of the row count; `minChunk` is in elements.
    */
-  private rowwise(name: string, args: number[], rowBytes: readonly number[], rowsAt: number, cols: number): void {
+  private rowwise(name: string, args: number[], rowBytes: readonly number[], rowsAt: number, cols: number, minChunk: number): void {
     const rows = args[rowsAt]!;
-    if (rows < 2 || !this.worthSplitting(rows * cols, MIN_CHUNK_ELEMENTS)) {
+    if (rows < 2 || !this.worthSplitting(rows * cols, minChunk)) {
       (this.ex[name] as Export)(...args);
       return;
     }
-    const chunk = this.chunkOf(rows, Math.ceil(MIN_CHUNK_ELEMENTS / Math.max(cols, 1)), 1);
+    const chunk = this.chunkOf(rows, Math.ceil(minChunk / Math.max(cols, 1)), 1);
     this.split(name, args, { total: rows, chunk, mul: rowBytes, countAt: rowsAt });
   }
 
   /** A channel-range export (`…Range_f32`): inline via `inline()`, or cut into groups of 4 channels. */
   private channelwise(name: string, args: number[], loAt: number, channels: number, perChannel: number, inline: () => void): void {
-    if (channels <= 4 || !this.worthSplitting(channels * perChannel, MIN_CHUNK_ELEMENTS)) {
+    if (channels <= 4 || !this.worthSplitting(channels * perChannel, MIN_CHUNK_COSTLY)) {
       inline();
       return;
     }
-    const chunk = this.chunkOf(channels, Math.ceil(MIN_CHUNK_ELEMENTS / Math.max(perChannel, 1)), 4);
+    const chunk = this.chunkOf(channels, Math.ceil(MIN_CHUNK_COSTLY / Math.max(perChannel, 1)), 4);
     this.split(name, args, { total: channels, chunk, loAt, hiAt: loAt + 1 });
   }
 
@@ -464,28 +476,29 @@ export class WasmBackend implements Kernels {
 
   scale(x: Storage, out: Storage, n: number, alpha: number): void {
     this.v.scale(x, out, n, alpha);
-    this.elementwise('scale_f32', [p(x), p(out), n, alpha], [0, 1], 2);
+    this.elementwise('scale_f32', [p(x), p(out), n, alpha], [0, 1], 2, MIN_CHUNK_CHEAP);
   }
 
   axpy(alpha: number, x: Storage, y: Storage, n: number): void {
     this.v.axpy(alpha, x, y, n);
-    this.elementwise('axpy_f32', [alpha, p(x), p(y), n], [1, 2], 3);
+    this.elementwise('axpy_f32', [alpha, p(x), p(y), n], [1, 2], 3, MIN_CHUNK_CHEAP);
   }
 
   binary(op: BinaryOp, a: Storage, aMode: Broadcast, b: Storage, bMode: Broadcast, out: Storage, rows: number, cols: number): void {
     this.v.binary(op, a, aMode, b, bMode, out, rows, cols);
     const code = BINARY_OPS.indexOf(op), am = BROADCASTS.indexOf(aMode), bm = BROADCASTS.indexOf(bMode);
+    const min = op === 'pow' ? MIN_CHUNK_COSTLY : MIN_CHUNK_CHEAP;
     if ((aMode === 'full' || aMode === 'scalar') && (bMode === 'full' || bMode === 'scalar')) {
       // Full and scalar operands do not change along rows: one long row, cut anywhere.
       const buffers = [5];
       if (aMode === 'full') buffers.push(1);
       if (bMode === 'full') buffers.push(3);
-      this.elementwise('binary_f32', [code, p(a), am, p(b), bm, p(out), 1, rows * cols], buffers, 7);
+      this.elementwise('binary_f32', [code, p(a), am, p(b), bm, p(out), 1, rows * cols], buffers, 7, min);
       return;
     }
     // Row r of an operand starts r·cols floats in (full), r floats in (col), or stays put (row, scalar).
     const step = (m: Broadcast) => (m === 'full' ? 4 * cols : m === 'col' ? 4 : 0);
-    this.rowwise('binary_f32', [code, p(a), am, p(b), bm, p(out), rows, cols], [0, step(aMode), 0, step(bMode), 0, 4 * cols], 6, cols);
+    this.rowwise('binary_f32', [code, p(a), am, p(b), bm, p(out), rows, cols], [0, step(aMode), 0, step(bMode), 0, 4 * cols], 6, cols, min);
   }
 
   binaryStrided(op: BinaryOp, a: Storage, aStrides: readonly number[], b: Storage, bStrides: readonly number[], out: Storage, shape: readonly number[]): void {
@@ -502,12 +515,12 @@ export class WasmBackend implements Kernels {
 
   unary(op: UnaryMath, x: Storage, out: Storage, n: number): void {
     this.v.unary(op, x, out, n);
-    this.elementwise('unary_f32', [UNARY_MATH.indexOf(op), p(x), p(out), n], [1, 2], 3);
+    this.elementwise('unary_f32', [UNARY_MATH.indexOf(op), p(x), p(out), n], [1, 2], 3, CHEAP_UNARY.has(op) ? MIN_CHUNK_CHEAP : MIN_CHUNK_COSTLY);
   }
 
   clip(x: Storage, out: Storage, n: number, lo: number, hi: number): void {
     this.v.clip(x, out, n, lo, hi);
-    this.elementwise('clip_f32', [p(x), p(out), n, lo, hi], [0, 1], 2);
+    this.elementwise('clip_f32', [p(x), p(out), n, lo, hi], [0, 1], 2, MIN_CHUNK_CHEAP);
   }
 
   stridedCopy(
@@ -536,48 +549,51 @@ export class WasmBackend implements Kernels {
     this.v.activation(act, x, out, n, alpha);
     const al = alpha ?? defaultActivationAlpha(act);
     if (act === 'linear' || !this.pool) this.fwd[ACT_CODE.get(act)!]!(p(x), p(out), n, al);
-    else this.elementwise(`${act}_f32`, [p(x), p(out), n, al], [0, 1], 2);
+    else this.elementwise(`${act}_f32`, [p(x), p(out), n, al], [0, 1], 2, CHEAP_ACTIVATIONS.has(act) ? MIN_CHUNK_CHEAP : MIN_CHUNK_COSTLY);
   }
 
   activationBackward(act: Activation, x: Storage, y: Storage, dy: Storage, dx: Storage, n: number, alpha?: number): void {
     this.v.activationBackward(act, x, y, dy, dx, n, alpha);
     const al = alpha ?? defaultActivationAlpha(act);
     if (act === 'linear' || !this.pool) this.bwd[ACT_CODE.get(act)!]!(p(x), p(y), p(dy), p(dx), n, al);
-    else this.elementwise(`${act}Backward_f32`, [p(x), p(y), p(dy), p(dx), n, al], [0, 1, 2, 3], 4);
+    else {
+      const cheap = CHEAP_ACTIVATIONS.has(act) || CHEAP_BACKWARD.has(act);
+      this.elementwise(`${act}Backward_f32`, [p(x), p(y), p(dy), p(dx), n, al], [0, 1, 2, 3], 4, cheap ? MIN_CHUNK_CHEAP : MIN_CHUNK_COSTLY);
+    }
   }
 
   // ---- softmax family -----------------------------------------------------------------
 
   softmax(x: Storage, out: Storage, rows: number, cols: number): void {
     this.v.softmax('softmax', x, out, rows, cols);
-    this.rowwise('softmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols);
+    this.rowwise('softmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols, MIN_CHUNK_COSTLY);
   }
 
   logSoftmax(x: Storage, out: Storage, rows: number, cols: number): void {
     this.v.softmax('logSoftmax', x, out, rows, cols);
-    this.rowwise('logSoftmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols);
+    this.rowwise('logSoftmax_f32', [p(x), p(out), rows, cols], [4 * cols, 4 * cols], 2, cols, MIN_CHUNK_COSTLY);
   }
 
   softmaxBackward(y: Storage, dy: Storage, dx: Storage, rows: number, cols: number): void {
     this.v.softmaxBackward('softmaxBackward', y, dy, dx, rows, cols);
-    this.rowwise('softmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols);
+    this.rowwise('softmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols, MIN_CHUNK_CHEAP);
   }
 
   logSoftmaxBackward(y: Storage, dy: Storage, dx: Storage, rows: number, cols: number): void {
     this.v.softmaxBackward('logSoftmaxBackward', y, dy, dx, rows, cols);
-    this.rowwise('logSoftmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols);
+    this.rowwise('logSoftmaxBackward_f32', [p(y), p(dy), p(dx), rows, cols], [4 * cols, 4 * cols, 4 * cols], 3, cols, MIN_CHUNK_COSTLY);
   }
 
   softmaxCrossEntropy(logits: Storage, labels: Storage, oneHot: boolean, probs: Storage, loss: Storage, rows: number, cols: number): void {
     this.v.softmaxCrossEntropy(logits, labels, oneHot, probs, loss, rows, cols);
     const r = 4 * cols;
-    this.rowwise('softmaxCrossEntropy_f32', [p(logits), p(labels), bool(oneHot), p(probs), p(loss), rows, cols], [r, oneHot ? r : 4, 0, r, 4], 5, cols);
+    this.rowwise('softmaxCrossEntropy_f32', [p(logits), p(labels), bool(oneHot), p(probs), p(loss), rows, cols], [r, oneHot ? r : 4, 0, r, 4], 5, cols, MIN_CHUNK_COSTLY);
   }
 
   softmaxCrossEntropyBackward(probs: Storage, labels: Storage, oneHot: boolean, dlogits: Storage, rows: number, cols: number, scale: number): void {
     this.v.softmaxCrossEntropyBackward(probs, labels, oneHot, dlogits, rows, cols, scale);
     const r = 4 * cols;
-    this.rowwise('softmaxCrossEntropyBackward_f32', [p(probs), p(labels), bool(oneHot), p(dlogits), rows, cols, scale], [r, oneHot ? r : 4, 0, r], 4, cols);
+    this.rowwise('softmaxCrossEntropyBackward_f32', [p(probs), p(labels), bool(oneHot), p(dlogits), rows, cols, scale], [r, oneHot ? r : 4, 0, r], 4, cols, MIN_CHUNK_CHEAP);
   }
 
   // ---- reductions ---------------------------------------------------------------------
@@ -628,8 +644,10 @@ export class WasmBackend implements Kernels {
     // products get two per thread (the re-packing is then a few per cent) for balance.
     let chunkTiles = Math.ceil(tiles / t);
     if (this.splitAlways || chunkTiles * unit >= MIN_GEMM_SPLIT2_EXTENT) chunkTiles = Math.ceil(tiles / (2 * t));
-    const stride = roundUp(bytes, 16);
-    const ws = this.workspace(stride * t);
+    // Each thread's packed panels and tile on their own cache lines (128 bytes: the adjacent-line
+    // prefetcher pairs lines): one thread's tile writes must not evict the other's packed A.
+    const stride = roundUp(bytes, 128);
+    const ws = roundUp(this.workspace(stride * t + 128), 128);
     const args = [
       p(g.a), p(g.b), p(g.c), m, n, k, bool(g.transA), bool(g.transB), alpha, beta, bias, actCode, actAlpha, ws, stride,
       0, rows, 0, cols,
@@ -658,7 +676,7 @@ export class WasmBackend implements Kernels {
     this.v.batchNormForward(b);
     const row = 4 * b.channels * b.inner;
     this.rowwise('batchNormForward_f32', [p(b.x), p(b.mean), p(b.variance), opt(b.gamma), opt(b.beta), p(b.out), b.outer, b.channels, b.inner, b.eps],
-      [row, 0, 0, 0, 0, row], 6, b.channels * b.inner);
+      [row, 0, 0, 0, 0, row], 6, b.channels * b.inner, MIN_CHUNK_CHEAP);
   }
 
   batchNormBackward(b: BatchNormBackwardParams): void {
@@ -711,7 +729,7 @@ export class WasmBackend implements Kernels {
     this.elementwise('sgdStep_f32', [
       p(o.param), p(o.grad), momentum !== 0 ? p(o.momentumBuffer!) : 0, o.n, o.lr, momentum,
       o.dampening ?? 0, bool(o.nesterov), o.weightDecay ?? 0, bool(o.firstStep),
-    ], [0, 1, 2], 3);
+    ], [0, 1, 2], 3, MIN_CHUNK_CHEAP);
   }
 
   adamStep(o: AdamParams): void {
@@ -719,7 +737,7 @@ export class WasmBackend implements Kernels {
     this.elementwise('adamStep_f32', [
       p(o.param), p(o.grad), p(o.m), p(o.v), o.amsgrad ? p(o.vMax!) : 0, o.n, o.lr, o.beta1, o.beta2,
       o.eps, o.weightDecay ?? 0, o.step, bool(o.decoupled), bool(o.amsgrad),
-    ], [0, 1, 2, 3, 4], 5);
+    ], [0, 1, 2, 3, 4], 5, MIN_CHUNK_COSTLY);
   }
 
   rmspropStep(o: RmspropParams): void {
@@ -728,17 +746,17 @@ export class WasmBackend implements Kernels {
     this.elementwise('rmspropStep_f32', [
       p(o.param), p(o.grad), p(o.squareAvg), o.centered ? p(o.gradAvg!) : 0, momentum > 0 ? p(o.momentumBuffer!) : 0,
       o.n, o.lr, o.alpha, o.eps, o.weightDecay ?? 0, momentum, bool(o.centered),
-    ], [0, 1, 2, 3, 4], 5);
+    ], [0, 1, 2, 3, 4], 5, MIN_CHUNK_COSTLY);
   }
 
   adagradStep(o: AdagradParams): void {
     this.v.adagradStep(o);
-    this.elementwise('adagradStep_f32', [p(o.param), p(o.grad), p(o.sum), o.n, o.lr, o.eps, o.weightDecay ?? 0], [0, 1, 2], 3);
+    this.elementwise('adagradStep_f32', [p(o.param), p(o.grad), p(o.sum), o.n, o.lr, o.eps, o.weightDecay ?? 0], [0, 1, 2], 3, MIN_CHUNK_COSTLY);
   }
 
   adadeltaStep(o: AdadeltaParams): void {
     this.v.adadeltaStep(o);
-    this.elementwise('adadeltaStep_f32', [p(o.param), p(o.grad), p(o.squareAvg), p(o.accDelta), o.n, o.lr, o.rho, o.eps, o.weightDecay ?? 0], [0, 1, 2, 3], 4);
+    this.elementwise('adadeltaStep_f32', [p(o.param), p(o.grad), p(o.squareAvg), p(o.accDelta), o.n, o.lr, o.rho, o.eps, o.weightDecay ?? 0], [0, 1, 2, 3], 4, MIN_CHUNK_COSTLY);
   }
 }
 
