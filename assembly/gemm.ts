@@ -16,8 +16,12 @@
 //
 // When op(B) is narrow (a classifier head: n = 10) and op(A) tall, the problem is run transposed,
 // Cᵀ = op(B)ᵀ·op(A)ᵀ, so that the short side fills the MR rows instead of wasting 6 of 16 columns.
+//
+// With few rows (m ≤ 8: batch-1 inference) packing B costs more than the product, and those
+// calls go to gemv.ts, which reads B in place (same ABI, same epilogue; see SMALL_M there).
 
 import { activationInPlace } from './activations';
+import { gemmSmall, smallGemm } from './gemv';
 
 /** Rows of the micro-tile (splats of packed A). */
 // @ts-ignore: decorator
@@ -426,6 +430,17 @@ function gemmBlock(
   r0: i32, r1: i32, c0: i32, c1: i32,
 ): void {
   const ldc = <usize>n << 2;
+  if (smallGemm(m, transA, transB) && !swapped(m, n)) {
+    // A few rows (batch-1 inference): read B in place, no packing (gemv.ts). Narrow products
+    // that the packed path computes as Cᵀ (m 6–8 with n ≲ m) stay there: it is faster on them,
+    // and the threaded split orients its ranges by gemmSwapped_f32, so here they count rows and
+    // columns of C as they are.
+    const i0 = max(r0, 0), i1 = min(r1, m), j0 = max(c0, 0), j1 = min(c1, n);
+    if (i0 >= i1 || j0 >= j1) return;
+    gemmSmall(a, b, c, m, n, k, transA, transB, alpha, beta, bias, i0, i1, j0, j1);
+    epilogue(c + <usize>i0 * ldc + (<usize>j0 << 2), ldc, i1 - i0, j1 - j0, i0, act, actAlpha, rowAdd);
+    return;
+  }
   // Tile strides in C: rows of the computed product go down C, or across it when transposed.
   let rs = ldc, cs: usize = 4;
   const swap = swapped(m, n);

@@ -24,3 +24,4 @@ export * from './distance';
 export * from './batchnorm';
 export * from './random';
 export * from './optim';
+export * from './conv';

@@ -2,6 +2,10 @@
  * Side-by-side benchmark harness: every case runs once per backend in one process (tinybench),
  * and the table reports a rate (GFLOP/s or G elements/s) per backend plus the ratio to the
  * first column — never a bare time, since these shared machines are noisy (DESIGN §6).
+ *
+ * Kernels on an asynchronous backend (webgpu) only queue work, so each timed call there is
+ * followed by an awaited `flush()` (every queued kernel has run); js and wasm run synchronously
+ * and are timed as plain calls.
  */
 import os from 'node:os';
 import { Bench } from 'tinybench';
@@ -31,6 +35,12 @@ export function machineLine(): string {
   return `${new Date().toISOString().slice(0, 10)} · ${cpu} · ${os.cpus().length} cores · node ${process.version} · ${os.platform()}-${os.arch()}`;
 }
 
+/** The backend's `flush()` (resolves when queued kernels have run), for asynchronous backends. */
+export function flushOf(k: Kernels): (() => Promise<void>) | undefined {
+  const f = (k as { flush?: () => Promise<void> }).flush;
+  return typeof f === 'function' ? () => f.call(k) : undefined;
+}
+
 /** Median seconds per call of each backend's task, NaN where skipped. */
 async function timeCase(c: Case, backends: readonly Kernels[], budget: Budget): Promise<number[]> {
   const out: number[] = [];
@@ -41,7 +51,8 @@ async function timeCase(c: Case, backends: readonly Kernels[], budget: Budget): 
     }
     const { run, cleanup } = c.setup(k);
     const bench = new Bench({ time: budget.timeMs, iterations: budget.minIterations, warmupTime: Math.min(100, budget.timeMs / 2), warmupIterations: 2 });
-    bench.add(k.name, run);
+    const flush = flushOf(k);
+    bench.add(k.name, flush ? async () => { run(); await flush(); } : run);
     await bench.run();
     const r = bench.tasks[0]!.result;
     cleanup();
@@ -52,15 +63,16 @@ async function timeCase(c: Case, backends: readonly Kernels[], budget: Budget): 
 }
 
 function fmt(v: number, digits = 2): string {
-  return Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v.toFixed(digits);
+  // Two significant digits below 0.1, so slow columns (plain JS, GPU emulation) are not all 0.00.
+  return Number.isNaN(v) ? '—' : v >= 100 ? v.toFixed(0) : v < 0.1 && v > 0 ? v.toPrecision(2) : v.toFixed(digits);
 }
 
 /**
  * Runs the cases and prints one markdown table per group: a rate column per backend and the
  * ratio of each later backend to the first. Returns the rows for RESULTS.md.
  */
-export async function runTable(title: string, unit: string, unitScale: number, cases: readonly Case[], backends: readonly Kernels[], budget: Budget): Promise<string> {
-  const names = backends.map((b) => b.name);
+export async function runTable(title: string, unit: string, unitScale: number, cases: readonly Case[], backends: readonly Kernels[], budget: Budget, labels?: readonly string[]): Promise<string> {
+  const names = backends.map((b, i) => labels?.[i] ?? b.name);
   const ratioNames = names.slice(1).map((n) => `${n}/${names[0]}`);
   const lines = [`### ${title}`, '', `| case | ${names.map((n) => `${n} ${unit}`).join(' | ')} | ${ratioNames.join(' | ')} |`, `|---|${names.map(() => '---:').join('|')}|${ratioNames.map(() => '---:').join('|')}|`];
   console.log(`\n${lines.join('\n')}`);

@@ -1,6 +1,8 @@
 /**
- * Kernel benchmark: plain JS loops (the reference backend) vs the wasm SIMD backend, side by
- * side in one process. `npm run bench` (full) or `npm run bench -- --quick`.
+ * Kernel benchmark: plain JS loops (the reference backend) vs the wasm SIMD backend, and the
+ * webgpu backend where one is available (see bench/webgpu.ts; on SwiftShader its column is a
+ * smoke check of CPU emulation, labelled so), side by side in one process.
+ * `npm run bench` (full), `npm run bench -- --quick`, `-- --no-webgpu` to leave webgpu out.
  *
  * GEMM shapes follow a Dense layer with batch B, `in` I and `out` O: forward is NN
  * (m=B, k=I, n=O), the weight gradient Xᵀ·dY is TN (m=I, k=B, n=O), the input gradient
@@ -9,6 +11,7 @@
 import { createBackend } from '../src/backends/index.js';
 import type { Activation, Kernels } from '../src/kernels/kernels.js';
 import { machineLine, randomArray, runTable, type Budget, type Case } from './harness.js';
+import { backendLabel, benchWebGpu } from './webgpu.js';
 
 const quick = process.argv.includes('--quick');
 const budget: Budget = quick ? { timeMs: 150, minIterations: 2 } : { timeMs: 400, minIterations: 3 };
@@ -86,10 +89,23 @@ async function main(): Promise<void> {
   const js = await createBackend('js');
   const wasm = await createBackend('wasm');
   const backends = [js, wasm];
+  const labels = ['js', 'wasm'];
+  const g = await benchWebGpu();
+  if (g.backend) {
+    backends.push(g.backend);
+    labels.push(backendLabel(g.backend, g.emulated));
+  }
   console.log(`axon kernel benchmark — ${machineLine()}${quick ? ' — quick mode' : ''}`);
-  console.log('single thread; rates are medians; ratios are wasm over the plain-JS reference loops');
-  await runTable('GEMM (GFLOP/s)', 'GFLOP/s', 1e9, gemmCases, backends, budget);
-  await runTable('Elementwise, softmax, batch-norm statistics (G elements/s)', 'Gelem/s', 1e9, elementCases, backends, budget);
+  console.log('single thread; rates are medians; ratios are over the plain-JS reference loops');
+  if (g.backend) {
+    console.log(`webgpu: ${g.backend.info.notes?.[0] ?? ''}; each call is timed up to an awaited flush (the kernels have run)${g.emulated ? '; SwiftShader is software Vulkan on the CPU: a smoke check, not GPU performance' : ''}`);
+  } else console.log(`webgpu: not measured (${g.reason})`);
+  try {
+    await runTable('GEMM (GFLOP/s)', 'GFLOP/s', 1e9, gemmCases, backends, budget, labels);
+    await runTable('Elementwise, softmax, batch-norm statistics (G elements/s)', 'Gelem/s', 1e9, elementCases, backends, budget, labels);
+  } finally {
+    g.backend?.dispose();
+  }
 }
 
 await main();

@@ -24,6 +24,13 @@ export type Ptr = number;
 export type ActivationForward = (x: Ptr, out: Ptr, n: number, alpha: number) => void;
 export type ActivationBackward = (x: Ptr, y: Ptr, dy: Ptr, dx: Ptr, n: number, alpha: number) => void;
 
+/** The 14 Conv2dGeometry fields as i32 arguments, in declaration order (conv.ts exports). */
+export type Conv2dGeometryArgs = [
+  batch: number, channels: number, height: number, width: number, kernelH: number, kernelW: number,
+  strideH: number, strideW: number, padTop: number, padLeft: number, dilationH: number, dilationW: number,
+  outH: number, outW: number,
+];
+
 export interface AxonWasmExports {
   readonly memory: WebAssembly.Memory;
   /** First byte after the module's static data, rounded up to 16: the arena starts here. */
@@ -130,6 +137,17 @@ export interface AxonWasmExports {
   adagradStep_f32(param: Ptr, grad: Ptr, sum: Ptr, n: number, lr: number, eps: number, weightDecay: number): void;
   adadeltaStep_f32(param: Ptr, grad: Ptr, squareAvg: Ptr, accDelta: Ptr, n: number, lr: number, rho: number, eps: number, weightDecay: number): void;
 
+  // conv.ts. `...g` is the 14 Conv2dGeometry fields in declaration order (batch, channels, height,
+  // width, kernelH, kernelW, strideH, strideW, padTop, padLeft, dilationH, dilationW, outH, outW).
+  // Each call covers the units [lo, hi): output rows n·outH + oh for im2col, planes n·channels + c
+  // for the others; a call over [0, total) is the whole kernel, and any cut gives the same bits.
+  im2col_f32(x: Ptr, cols: Ptr, ...g: [...Conv2dGeometryArgs, lo: number, hi: number]): void;
+  col2im_f32(cols: Ptr, x: Ptr, ...g: [...Conv2dGeometryArgs, lo: number, hi: number]): void;
+  maxPool2d_f32(x: Ptr, out: Ptr, argmax: Ptr, ...g: [...Conv2dGeometryArgs, lo: number, hi: number]): void;
+  maxPool2dBackward_f32(dy: Ptr, argmax: Ptr, dx: Ptr, ...g: [...Conv2dGeometryArgs, lo: number, hi: number]): void;
+  avgPool2d_f32(x: Ptr, out: Ptr, ...g: [...Conv2dGeometryArgs, countIncludePad: number, lo: number, hi: number]): void;
+  avgPool2dBackward_f32(dy: Ptr, dx: Ptr, ...g: [...Conv2dGeometryArgs, countIncludePad: number, lo: number, hi: number]): void;
+
   // activations.ts: `${name}_f32: ActivationForward` and `${name}Backward_f32: ActivationBackward`
   // for each name in ACTIVATIONS (linear, relu, leakyRelu, …, bipolarSigmoid).
   [activationExport: string]: unknown;
@@ -148,4 +166,5 @@ export const REQUIRED_EXPORTS: readonly string[] = [
   'batchNormStatsRange_f32', 'batchNormBackwardRange_f32',
   'randomUniform_f32', 'randomNormal_f32', 'dropoutMask_f32',
   'sgdStep_f32', 'adamStep_f32', 'rmspropStep_f32', 'adagradStep_f32', 'adadeltaStep_f32',
+  'im2col_f32', 'col2im_f32', 'maxPool2d_f32', 'maxPool2dBackward_f32', 'avgPool2d_f32', 'avgPool2dBackward_f32',
 ];

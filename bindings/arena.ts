@@ -18,15 +18,24 @@
  *   new size at once.
  */
 
+import { ArgumentError, AxonError } from '../src/errors.js';
+
 const ALIGN = 16;
 const PAGE = 65536;
 
-/** Thrown when linear memory cannot grow to satisfy an allocation. */
-export class ArenaOutOfMemoryError extends RangeError {
+/**
+ * Thrown when linear memory cannot grow to satisfy an allocation (`memory.grow` refused, or the
+ * memory's maximum / the arena's `maxBytes` is reached): an `AxonError('OUT_OF_MEMORY')` naming
+ * the bytes asked for. The arena is unchanged and still usable.
+ */
+export class ArenaOutOfMemoryError extends AxonError {
   /** Bytes that were requested. */
   readonly requested: number;
-  constructor(requested: number, current: number, cause?: unknown) {
-    super(`wasm arena: out of memory allocating ${requested} bytes (linear memory is ${current} bytes and cannot grow further)`);
+  constructor(requested: number, current: number, cause?: unknown, limit?: number) {
+    super(
+      'OUT_OF_MEMORY',
+      `wasm arena: out of memory allocating ${requested} bytes (linear memory is ${current} bytes and cannot grow further${limit !== undefined ? `; the arena's limit is ${limit} bytes` : ''})`,
+    );
     this.name = 'ArenaOutOfMemoryError';
     this.requested = requested;
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
@@ -95,7 +104,7 @@ export class Arena {
 
   /** A 16-byte aligned block of at least `bytes` bytes; its contents are unspecified. */
   alloc(bytes: number): number {
-    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new RangeError(`wasm arena: alloc expects a non-negative integer byte count, given ${bytes}`);
+    if (!Number.isSafeInteger(bytes) || bytes < 0) throw new ArgumentError(`wasm arena: alloc expects a non-negative integer byte count, given ${bytes}`);
     const size = sizeClass(bytes);
     let ptr = this.free.get(size)?.pop();
     if (ptr === undefined) ptr = this.takeLoose(size);
@@ -105,7 +114,7 @@ export class Arena {
       ptr = this.takeLoose(size) ?? this.bump(size);
     }
     if (ptr === undefined) {
-      this.grow(this.top + size);
+      this.grow(this.top + size, bytes);
       ptr = this.bump(size)!;
     }
     this.live.set(ptr, size);
@@ -186,21 +195,24 @@ export class Arena {
     this.loose = merged;
   }
 
-  private grow(needTop: number): void {
+  /** Grows memory to hold `needTop` bytes; `asked` is the caller's request (for the error). */
+  private grow(needTop: number, asked: number): void {
     const cur = this.capacity;
-    if (needTop > this.maxBytes) throw new ArenaOutOfMemoryError(needTop - this.top, cur);
+    if (needTop > this.maxBytes) throw new ArenaOutOfMemoryError(asked, cur, undefined, this.maxBytes);
     const want = Math.min(this.maxBytes, Math.max(needTop, cur + Math.floor(cur / 2)));
     const pages = Math.ceil((want - cur) / PAGE);
-    try {
-      this.memory.grow(pages);
-    } catch (e) {
-      // A large amortised step may fail where the exact need still fits.
-      const exact = Math.ceil((needTop - cur) / PAGE);
+    // The JS API throws a RangeError where the wasm instruction returns -1; both count as refusal.
+    const tryGrow = (n: number): unknown => {
       try {
-        this.memory.grow(exact);
-      } catch {
-        throw new ArenaOutOfMemoryError(needTop - this.top, cur, e);
+        return (this.memory.grow(n) as number) < 0 ? new RangeError('memory.grow returned -1') : undefined;
+      } catch (e) {
+        return e;
       }
+    };
+    const first = tryGrow(pages);
+    if (first !== undefined) {
+      // A large amortised step may fail where the exact need still fits.
+      if (tryGrow(Math.ceil((needTop - cur) / PAGE)) !== undefined) throw new ArenaOutOfMemoryError(asked, cur, first, this.maxBytes);
     }
     this.growCount++;
   }

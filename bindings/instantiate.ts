@@ -7,16 +7,21 @@
  * (deprecated upstream): the module has no runtime, no strings and a single `env.abort` import.
  */
 import { ACTIVATIONS } from '../src/kernels/kernels.js';
+import { AxonError, describeValue, type AxonErrorCode } from '../src/errors.js';
 import { REQUIRED_EXPORTS, type AxonWasmExports } from './abi.js';
 import { detectFeatures } from './features.js';
 
 /** Where the kernels come from; see the file comment. */
 export type WasmSource = WebAssembly.Module | BufferSource | URL | string;
 
-/** Thrown when the module cannot be found, compiled or does not match the ABI. */
-export class WasmLoadError extends Error {
-  constructor(message: string, cause?: unknown) {
-    super(message);
+/**
+ * Thrown when the module cannot be found, compiled or does not match the ABI: an `AxonError`
+ * with code 'UNSUPPORTED' (not found, not loadable here), 'CORRUPT_DATA' (bytes that do not
+ * compile or do not match the ABI) or 'INVALID_ARGUMENT' (a `wasm` option of the wrong type).
+ */
+export class WasmLoadError extends AxonError {
+  constructor(message: string, cause?: unknown, code: AxonErrorCode = 'UNSUPPORTED') {
+    super(code, message);
     this.name = 'WasmLoadError';
     if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
   }
@@ -64,7 +69,19 @@ export function buildUrl(build: WasmBuild = 'simd'): URL {
   return new URL(`../build/${WASM_BUILD_FILES[build]}`, import.meta.url);
 }
 
-async function fetchBytes(url: URL): Promise<ArrayBuffer> {
+/** True when a response's Content-Type is exactly `application/wasm` (what `compileStreaming` demands, no parameters). */
+function isWasmResponse(res: Response): boolean {
+  return (res.headers.get('content-type') ?? '').trim().toLowerCase() === 'application/wasm';
+}
+
+/**
+ * The kernels at `url`: from the file system for `file:` URLs (Node), else with `fetch`. An
+ * `application/wasm` response is compiled while it downloads (`WebAssembly.compileStreaming`;
+ * not `instantiateStreaming`, because the module itself is needed: workers instantiate it again
+ * and its imports decide the memory); any other Content-Type is read whole and compiled from
+ * bytes, which a note in `notes` reports.
+ */
+async function fetchKernels(url: URL, notes: string[]): Promise<BufferSource | Response> {
   if (url.protocol === 'file:') {
     if (!isNode()) throw new WasmLoadError(`cannot read ${url.href}: file URLs need Node (or pass init({ wasm }) bytes or a Module)`);
     // Dynamic, so the core bundle carries no static node: import (DESIGN §7).
@@ -76,29 +93,42 @@ async function fetchBytes(url: URL): Promise<ArrayBuffer> {
       throw new WasmLoadError(`cannot read the wasm kernels at ${url.href} (run \`npm run build:wasm\`, or pass init({ wasm }))`, e);
     }
   }
-  const res = await fetch(url);
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new WasmLoadError(`fetching the wasm kernels from ${url.href} failed: ${(e as Error).message}`, e);
+  }
   if (!res.ok) throw new WasmLoadError(`fetching the wasm kernels from ${url.href} failed: HTTP ${res.status}`);
+  if (isWasmResponse(res) && typeof WebAssembly.compileStreaming === 'function') return res;
+  notes.push(`${url.href} was served as '${res.headers.get('content-type') ?? 'no Content-Type'}', not application/wasm, so it was downloaded whole before compiling (serve .wasm as application/wasm to compile while it downloads)`);
   return res.arrayBuffer();
 }
 
-/** Compiles (or accepts) the module; with no source, the named build's file (default 'simd'). */
-export async function compileWasm(source?: WasmSource, build: WasmBuild = 'simd'): Promise<WebAssembly.Module> {
+/**
+ * Compiles (or accepts) the module; with no source, the named build's file (default 'simd').
+ * How it was loaded, when worth knowing (e.g. a server's wrong Content-Type), goes to `notes`.
+ */
+export async function compileWasm(source?: WasmSource, build: WasmBuild = 'simd', notes: string[] = []): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
-  let bytes: BufferSource;
-  if (source === undefined) bytes = await fetchBytes(buildUrl(build));
-  else if (typeof source === 'string' || source instanceof URL) bytes = await fetchBytes(new URL(source.toString(), import.meta.url));
-  else if (ArrayBuffer.isView(source) || source instanceof ArrayBuffer) bytes = source;
-  else throw new WasmLoadError(`init: option 'wasm' expected a WebAssembly.Module, bytes (ArrayBuffer / typed array) or a URL, given ${typeof source}`);
+  let url: URL | undefined;
+  if (source === undefined) url = buildUrl(build);
+  else if (typeof source === 'string' || source instanceof URL) url = new URL(source.toString(), import.meta.url);
+  else if (!ArrayBuffer.isView(source) && !(source instanceof ArrayBuffer)) {
+    throw new WasmLoadError(`init: option 'wasm' expected a WebAssembly.Module, bytes (ArrayBuffer / typed array) or a URL, given ${describeValue(source)}`, undefined, 'INVALID_ARGUMENT');
+  }
   const features = detectFeatures();
   if (!features.simd) throw new WasmLoadError('this WebAssembly engine lacks 128-bit SIMD, which the wasm backend requires; use init({ backend: "js" })');
+  const input = url ? await fetchKernels(url, notes) : (source as BufferSource);
   try {
-    return await WebAssembly.compile(bytes);
+    // (no `instanceof Response`: hosts without fetch have no Response global either)
+    return await (ArrayBuffer.isView(input) || input instanceof ArrayBuffer ? WebAssembly.compile(input) : WebAssembly.compileStreaming(input as Response));
   } catch (e) {
     const msg = (e as Error).message;
     const hint = !features.relaxedSimd && /simd opcode|relaxed/i.test(msg)
       ? ' (this looks like a relaxed-SIMD build, which this engine lacks; Node 20 needs --experimental-wasm-relaxed-simd)'
       : '';
-    throw new WasmLoadError(`compiling the wasm kernels failed: ${msg}${hint}`, e);
+    throw new WasmLoadError(`compiling the wasm kernels failed: ${msg}${hint}`, e, 'CORRUPT_DATA');
   }
 }
 
@@ -148,11 +178,14 @@ export interface LoadedWasm {
   maxBytes: number;
   /** The module's `buildFeatures()` bits ({@link BUILD_RELAXED}, {@link BUILD_THREADS}); 0 for a partial build without it. */
   features: number;
+  /** How the module was loaded, when worth saying (for the backend's `info.notes`); usually empty. */
+  notes: string[];
 }
 
 /** Compiles and instantiates the module (creating its shared memory if it imports one) and checks the ABI. */
 export async function loadWasm(source?: WasmSource, options: InstantiateOptions = {}): Promise<LoadedWasm> {
-  const module = await compileWasm(source, options.build);
+  const notes: string[] = [];
+  const module = await compileWasm(source, options.build, notes);
   const shared = importsMemory(module);
   let maxBytes = 4 * 1024 * 1024 * 1024 - 65536;
   const env: Record<string, unknown> = {
@@ -177,7 +210,7 @@ export async function loadWasm(source?: WasmSource, options: InstantiateOptions 
   const ex = checkExports(instance.exports as unknown as AxonWasmExports, options);
   const memory = shared ? (env['memory'] as WebAssembly.Memory) : ex.memory;
   const features = typeof ex.buildFeatures === 'function' ? ex.buildFeatures() : 0;
-  return { module, exports: ex, memory, shared, maxBytes, features };
+  return { module, exports: ex, memory, shared, maxBytes, features, notes };
 }
 
 /** Instantiates the module and checks that it exports the whole ABI. */
@@ -192,7 +225,7 @@ function checkExports(ex: AxonWasmExports, options: InstantiateOptions): AxonWas
     if (!(`${a}Backward_f32` in ex)) missing.push(`${a}Backward_f32`);
   }
   if (missing.length > 0 && options.requireAll !== false) {
-    throw new WasmLoadError(`the wasm module does not match this version of axon: missing exports ${missing.join(', ')}`);
+    throw new WasmLoadError(`the wasm module does not match this version of axon: missing exports ${missing.join(', ')}`, undefined, 'CORRUPT_DATA');
   }
   return ex;
 }

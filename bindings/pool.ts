@@ -163,6 +163,14 @@ export class ThreadPool {
     try {
       await Promise.race([Promise.all(handles.map((h) => h.ready)), timeout]);
     } catch (e) {
+      // Workers that did start are polling the control block, and terminate() takes effect
+      // later: tell them to stop through the block itself, so that none of them can wake up
+      // on whatever the caller puts in that memory next and run it as a job. (The caller must
+      // still not reuse the control block; the job and scratch blocks are never read after STOP.)
+      const ctl = new Int32Array(o.memory.buffer, o.ctlPtr, 6);
+      Atomics.store(ctl, STOP, 1);
+      Atomics.add(ctl, GEN, 1);
+      Atomics.notify(ctl, GEN);
       for (const h of handles) h.terminate();
       throw e;
     } finally {

@@ -60,6 +60,11 @@ function serve(init, post) {
   const spin = init.spin;
   // Read the generation before saying 'ready': the first job may follow at once.
   let seen = Atomics.load(ctl, GEN);
+  // The pool gave up starting (another worker failed or timed out) before this one was ready.
+  if (Atomics.load(ctl, STOP) !== 0) {
+    post({ type: 'stopped' });
+    return;
+  }
   post({ type: 'ready' });
   for (;;) {
     // Poll briefly first: in a training step the next kernel often comes within microseconds,

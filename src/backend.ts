@@ -5,6 +5,8 @@ import { BackendUnavailableError, createBackend, registeredBackends, type Backen
 import { JsBackend } from './backends/js/index.js';
 import type { Kernels } from './kernels/kernels.js';
 import type { WasmSource } from '../bindings/instantiate.js';
+import { ArgumentError, describeValue, nearest } from './errors.js';
+import { checkMaxBytes, DEFAULT_MEMORY_BYTES, guardMemory, setMemoryLimit } from './limits.js';
 
 /** Options of {@link init}. */
 export interface InitOptions {
@@ -22,9 +24,16 @@ export interface InitOptions {
   wasm?: WasmSource;
   /** For 'webgpu': a GPU object when `navigator.gpu` is absent (Node + the `webgpu` package). */
   gpu?: unknown;
+  /**
+   * Cap on live tensor data, bytes (all tensors together, every backend). An allocation that
+   * would pass it throws `AxonError('OUT_OF_MEMORY')` naming the size asked for, before
+   * allocating. Default 2 GiB ({@link DEFAULT_MEMORY_BYTES}); `Infinity` lifts it (the engine's
+   * own limits remain: wasm32 memory stops at 4 GiB, a GPU at its `maxBufferSize`).
+   */
+  maxBytes?: number;
 }
 
-const INIT_KEYS = ['backend', 'threads', 'wasm', 'gpu'] as const;
+const INIT_KEYS = ['backend', 'threads', 'wasm', 'gpu', 'maxBytes'] as const;
 
 let current: Kernels | undefined;
 
@@ -34,18 +43,24 @@ let current: Kernels | undefined;
  * cannot run throws {@link BackendUnavailableError}.
  */
 export async function init(options: InitOptions = {}): Promise<Kernels> {
-  if (options === null || typeof options !== 'object') throw new TypeError(`init: options expected an object, given ${options === null ? 'null' : typeof options}`);
+  // Every option is checked before anything changes (the current backend stays on a refusal).
+  if (options === null || typeof options !== 'object') throw new ArgumentError(`init: argument 'options' expected an object, given ${describeValue(options)}`);
   for (const k of Object.keys(options)) {
-    if (!(INIT_KEYS as readonly string[]).includes(k)) throw new TypeError(`init: unknown option '${k}' (valid: ${INIT_KEYS.join(', ')})`);
+    if ((INIT_KEYS as readonly string[]).includes(k)) continue;
+    const near = nearest(k, INIT_KEYS);
+    throw new ArgumentError(`init: unknown option '${k}' (valid: ${INIT_KEYS.join(', ')})${near ? `; did you mean '${near}'?` : ''}`);
   }
   if (options.threads !== undefined && !(Number.isInteger(options.threads) && options.threads >= 1)) {
-    throw new TypeError(`init: option 'threads' expected an integer ≥ 1, given ${String(options.threads)}`);
+    throw new ArgumentError(`init: option 'threads' expected an integer ≥ 1, given ${describeValue(options.threads)}`);
   }
+  const maxBytes = checkMaxBytes('init', options.maxBytes, DEFAULT_MEMORY_BYTES);
   const backendOptions: BackendOptions = { wasm: options.wasm, threads: options.threads, gpu: options.gpu };
   let next: Kernels;
   if (options.backend !== undefined) {
-    if (!['js', 'wasm', 'webgpu'].includes(options.backend)) {
-      throw new TypeError(`init: option 'backend' expected one of 'js', 'wasm', 'webgpu', given ${JSON.stringify(options.backend)}`);
+    const names = ['js', 'wasm', 'webgpu'] as const;
+    if (!(names as readonly unknown[]).includes(options.backend)) {
+      const near = typeof options.backend === 'string' ? nearest(options.backend, names) : undefined;
+      throw new ArgumentError(`init: option 'backend' expected one of 'js', 'wasm', 'webgpu', given ${describeValue(options.backend)}${near ? ` (did you mean '${near}'?)` : ''}`);
     }
     next = await createBackend(options.backend, backendOptions);
   } else {
@@ -58,7 +73,8 @@ export async function init(options: InitOptions = {}): Promise<Kernels> {
     }
   }
   if (current && current !== next) current.dispose();
-  current = next;
+  setMemoryLimit(maxBytes);
+  current = guardMemory(next);
   return next;
 }
 
@@ -77,7 +93,7 @@ export function dispose(): void {
  * scripts work without an await); call `await init()` for the fast one.
  */
 export function getBackend(): Kernels {
-  if (!current) current = new JsBackend();
+  if (!current) current = guardMemory(new JsBackend());
   return current;
 }
 

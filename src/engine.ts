@@ -5,6 +5,8 @@
  */
 import { getBackend } from './backend.js';
 import type { Kernels, Storage } from './kernels/kernels.js';
+import { countTensorBytes } from './limits.js';
+import { ArgumentError, describeValue } from './errors.js';
 
 /** What the engine needs to know about a tensor (implemented by Tensor). */
 export interface Tracked {
@@ -36,6 +38,7 @@ const registry =
           held.storage.dispose();
           liveCount--;
           liveBytesCount -= held.bytes;
+          countTensorBytes(-held.bytes);
         }
       })
     : undefined;
@@ -49,6 +52,7 @@ export function kernels(): Kernels {
 export function track(t: Tracked, token: object): void {
   liveCount++;
   liveBytesCount += t.storage.size * 4;
+  countTensorBytes(t.storage.size * 4);
   registry?.register(t, { storage: t.storage, bytes: t.storage.size * 4 }, token);
   const top = scopes[scopes.length - 1];
   if (top && !t.kept) top.add(t);
@@ -58,6 +62,7 @@ export function track(t: Tracked, token: object): void {
 export function untrack(t: Tracked, token: object): void {
   liveCount--;
   liveBytesCount -= t.storage.size * 4;
+  countTensorBytes(-t.storage.size * 4);
   registry?.unregister(token);
   for (const s of scopes) s.delete(t);
 }
@@ -75,6 +80,7 @@ export function gradEnabled(): boolean {
 
 /** Runs `fn` without recording operations for autograd (sync or async). */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') throw new ArgumentError(`noGrad: argument 'fn' expected a function, given ${describeValue(fn)}`);
   noGradDepth++;
   let result: T;
   try {
@@ -129,7 +135,7 @@ function closeScope(scope: Set<Tracked>, result: unknown): void {
  * functions: the scope closes when the promise settles — avoid interleaving two async tidies.
  */
 export function tidy<T>(fn: () => T): T {
-  if (typeof fn !== 'function') throw new TypeError(`tidy: argument 'fn' expected a function, given ${typeof fn}`);
+  if (typeof fn !== 'function') throw new ArgumentError(`tidy: argument 'fn' expected a function, given ${describeValue(fn)}`);
   const scope = new Set<Tracked>();
   scopes.push(scope);
   let result: T;
@@ -153,6 +159,33 @@ export function tidy<T>(fn: () => T): T {
   }
   closeScope(scope, result);
   return result;
+}
+
+/**
+ * Runs the body of an op so that a refusal leaves nothing behind: if `fn` throws, every tensor it
+ * created (and did not keep) is disposed; if it returns, those tensors stay where they would have
+ * been without it (the enclosing `tidy` scope, if any). Synchronous bodies only.
+ */
+export function atomic<T>(fn: () => T): T {
+  const scope = new Set<Tracked>();
+  scopes.push(scope);
+  let result: T;
+  try {
+    result = fn();
+  } catch (e) {
+    removeScope(scope);
+    for (const t of scope) if (!t.kept && !t.disposed) t.dispose();
+    throw e;
+  }
+  removeScope(scope);
+  const parent = scopes[scopes.length - 1];
+  if (parent) for (const t of scope) if (!t.kept && !t.disposed) parent.add(t);
+  return result;
+}
+
+function removeScope(scope: Set<Tracked>): void {
+  const idx = scopes.lastIndexOf(scope);
+  if (idx >= 0) scopes.splice(idx, 1);
 }
 
 /** Live tensor and byte counts (`numBytes` counts tensor data; `backendBytes` everything the backend holds for users). */

@@ -25,7 +25,7 @@ export class ArgumentError extends AxonError {
   }
 }
 
-/** Shapes that do not fit together (or a disposed tensor used as input). */
+/** Shapes that do not fit together (a disposed tensor is code 'DISPOSED', an {@link AxonError}). */
 export class ShapeError extends AxonError {
   constructor(message: string) {
     super('SHAPE_MISMATCH', message);
@@ -43,9 +43,17 @@ export function describeValue(v: unknown): string {
   if (v === null) return 'null';
   if (v === undefined) return 'undefined';
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === 'object') return `a ${(v as object).constructor?.name ?? 'object'}`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 57)}...` : v);
+  if (Array.isArray(v)) {
+    // Short lists of plain values are shown (`[1, 0]`), anything else by its length.
+    const plain = v.length <= 8 && v.every((x) => x === null || ['number', 'string', 'boolean'].includes(typeof x));
+    return plain ? `[${v.map(describeValue).join(', ')}]` : `an array of length ${v.length}`;
+  }
+  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) return `a ${v.constructor.name} of length ${(v as unknown as ArrayLike<number>).length}`;
+  if (typeof v === 'object') {
+    const name = (v as object).constructor?.name || 'object';
+    return `${/^[AEIOU]/i.test(name) ? 'an' : 'a'} ${name}`;
+  }
   return typeof v;
 }
 
@@ -67,8 +75,12 @@ export function checkOptions(fn: string, options: object | undefined, valid: rea
 export function nearest(s: string, choices: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
+  const low = s.toLowerCase();
   for (const c of choices) {
-    const d = editDistance(s.toLowerCase(), c.toLowerCase());
+    const cl = c.toLowerCase();
+    let d = editDistance(low, cl);
+    // A truncated or extended name ('approx' → 'approximate', 'epsilon' → 'eps') is a near miss too.
+    if (Math.min(low.length, cl.length) >= 2 && (cl.startsWith(low) || low.startsWith(cl))) d = Math.min(d, 2);
     if (d < bestD) {
       bestD = d;
       best = c;

@@ -15,8 +15,9 @@ export { ArenaOutOfMemoryError } from '../bindings/arena.js';
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';
 export * from './ops/index.js';
 export { tidy, memory, noGrad, type MemoryInfo } from './engine.js';
+export { canReadSync } from './readback.js';
 export { backward, type BackwardOptions } from './autograd/backward.js';
-export { gradcheck, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './autograd/gradcheck.js';
+export { gradcheck, gradcheckAsync, type GradcheckOptions, type GradcheckResult, type GradcheckWorst } from './autograd/gradcheck.js';
 export { AxonError, ArgumentError, ShapeError, type AxonErrorCode } from './errors.js';
 
 // optimisers, gradient clipping, learning-rate schedules (src/optim)

@@ -5,27 +5,31 @@
 import { readFile } from 'node:fs/promises';
 import { init, type InitOptions } from './backend.js';
 import type { Kernels } from './kernels/kernels.js';
+import { ArgumentError, AxonError, checkOptions, describeValue } from './errors.js';
 
 /**
  * Reads and compiles a wasm kernel build from disk (e.g. when an app ships `axon-simd.wasm` in
  * its own asset folder). Throws with the path when the file cannot be read or compiled.
  */
 export async function readWasmModule(path: string | URL): Promise<WebAssembly.Module> {
+  if (typeof path !== 'string' && !(path instanceof URL)) throw new ArgumentError(`readWasmModule: argument 'path' expected a file path or URL, given ${describeValue(path)}`);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
     bytes = new Uint8Array(await readFile(path));
   } catch (e) {
-    throw new Error(`readWasmModule: cannot read '${String(path)}': ${(e as Error).message}`);
+    throw new ArgumentError(`readWasmModule: argument 'path' expected a readable file, cannot read '${String(path)}': ${(e as Error).message}`);
   }
   try {
     return await WebAssembly.compile(bytes);
   } catch (e) {
-    throw new Error(`readWasmModule: '${String(path)}' is not a valid wasm module: ${(e as Error).message}`);
+    throw new AxonError('CORRUPT_DATA', `readWasmModule: argument 'path': '${String(path)}' is not a valid wasm module: ${(e as Error).message}`);
   }
 }
 
 /** `init({ backend: 'wasm', wasm: <module read from path>, ...options })`. */
 export async function initFromFile(path: string | URL, options: Omit<InitOptions, 'wasm' | 'backend'> = {}): Promise<Kernels> {
+  // Checked before reading the file; 'wasm' and 'backend' are this function's to set.
+  checkOptions('initFromFile', options, ['threads', 'gpu', 'maxBytes']);
   return init({ ...options, backend: 'wasm', wasm: await readWasmModule(path) });
 }
 

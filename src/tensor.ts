@@ -8,7 +8,9 @@ import type { GradNode } from './autograd/node.js';
 import type { Kernels, Storage } from './kernels/kernels.js';
 import * as ops from './ops/index.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
-import { ShapeError } from './errors.js';
+import { ArgumentError, AxonError, ShapeError, describeValue } from './errors.js';
+import { hasDeferred, settleDeferred } from './deferred.js';
+import { canReadSync } from './readback.js';
 
 /** Nested number arrays as produced by {@link Tensor.array}. */
 export type NestedArray = number | NestedArray[];
@@ -21,6 +23,26 @@ export function sizeOf(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/**
+ * Checks what a tensor is made of before anything is tracked: a live storage handle of
+ * `backend`'s kind, large enough for `shape` (non-negative integer dimensions).
+ */
+export function checkTensorParts(fn: string, storage: unknown, shape: unknown, backend: unknown): void {
+  const st = storage as Storage | null;
+  if (typeof st !== 'object' || st === null || typeof st.size !== 'number' || typeof st.dispose !== 'function') {
+    throw new ArgumentError(`${fn}: argument 'storage' expected a backend storage handle, given ${describeValue(storage)}`);
+  }
+  const k = backend as Kernels | null;
+  if (typeof k !== 'object' || k === null || typeof k.alloc !== 'function') throw new ArgumentError(`${fn}: argument 'backend' expected a backend (Kernels), given ${describeValue(backend)}`);
+  if (st.backend !== k.name) throw new ArgumentError(`${fn}: argument 'storage' expected a storage handle of the '${k.name}' backend, given one of the '${st.backend}' backend`);
+  if (st.disposed) throw new AxonError('DISPOSED', `${fn}: argument 'storage' expected a live storage handle, given a disposed one`);
+  if (!Array.isArray(shape) || !shape.every((d) => typeof d === 'number' && Number.isInteger(d) && d >= 0)) {
+    throw new ArgumentError(`${fn}: argument 'shape' expected an array of non-negative integers, given ${Array.isArray(shape) ? `[${shape.join(', ')}]` : describeValue(shape)}`);
+  }
+  const n = sizeOf(shape);
+  if (n > st.size) throw new ShapeError(`${fn}: argument 'shape' [${shape.join(', ')}] needs ${n} elements, given a storage of ${st.size}`);
 }
 
 /** A float32 tensor. Create with `ax.tensor`, `ax.zeros`, `ax.randn`, … — not with `new`. */
@@ -47,6 +69,7 @@ export class Tensor implements Tracked {
 
   /** @internal Use the creation functions. */
   constructor(storage: Storage, shape: readonly number[], backend: Kernels, kept = false) {
+    checkTensorParts('Tensor', storage, shape, backend);
     this.storage = storage;
     this.shape = Object.freeze([...shape]);
     this.size = sizeOf(shape);
@@ -91,13 +114,18 @@ export class Tensor implements Tracked {
 
   /** Throws a clear error if the tensor was disposed. */
   assertLive(op: string, arg = 'x'): void {
-    if (this.disposed) throw new ShapeError(`${op}: argument '${arg}' is a disposed tensor (id ${this.id}, shape [${this.shape.join(', ')}])`);
+    if (this.disposed) throw new AxonError('DISPOSED', `${op}: argument '${arg}' is a disposed tensor (id ${this.id}, shape [${this.shape.join(', ')}]); expected a live one`);
   }
 
-  /** A copy of the values, in row-major order. */
+  /**
+   * A copy of the values, in row-major order. Also reports a failed deferred check (an invalid
+   * label tensor given to a loss on webgpu; see src/deferred.ts).
+   */
   async data(): Promise<Float32Array> {
     this.assertLive('data');
-    return this.storage.read();
+    const values = await this.storage.read();
+    if (hasDeferred()) await settleDeferred();
+    return values;
   }
 
   /** A synchronous copy of the values (not on webgpu: use `await data()`). */
@@ -131,7 +159,8 @@ export class Tensor implements Tracked {
   }
 
   toString(): string {
-    const vals = this.size <= 20 && !this.disposed ? ` ${JSON.stringify(this.arraySync())}` : '';
+    // Values only where they can be read synchronously (not on webgpu).
+    const vals = this.size <= 20 && !this.disposed && canReadSync(this.backend) ? ` ${JSON.stringify(this.arraySync())}` : '';
     return `Tensor(shape=[${this.shape.join(', ')}]${this.requiresGrad ? ', requiresGrad' : ''}${this.disposed ? ', disposed' : ''})${vals}`;
   }
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { detectFeatures } from '../bindings/features.js';
-import { instantiateWasm, WasmLoadError } from '../bindings/instantiate.js';
+import { instantiateWasm, loadWasm, WasmLoadError } from '../bindings/instantiate.js';
 import { WasmBackend } from '../src/backends/wasm/index.js';
 import { KernelError } from '../src/kernels/kernels.js';
 import * as ax from '../src/index.js';
@@ -46,6 +46,61 @@ describe('instantiateWasm', () => {
     // A valid module exporting only a memory.
     const tiny = new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 5, 3, 1, 0, 1, 7, 10, 1, 6, 0x6d, 0x65, 0x6d, 0x6f, 0x72, 0x79, 2, 0]);
     await expect(instantiateWasm(tiny)).rejects.toThrow(/missing exports .*heapBase.*gemm_f32/);
+  });
+});
+
+describe('loading over http(s) (browsers, Deno): fetch + compileStreaming', () => {
+  const bytes = () => readFileSync(wasmUrl);
+  /** Stubs fetch with one response per call; returns the URLs asked for. */
+  const serve = (make: () => Response) => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', async (u: URL | string) => (asked.push(String(u)), make()));
+    return asked;
+  };
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  it('compiles an application/wasm response while it downloads, with no note', async () => {
+    const asked = serve(() => new Response(bytes(), { headers: { 'content-type': 'application/wasm' } }));
+    const streaming = vi.spyOn(WebAssembly, 'compileStreaming');
+    const loaded = await loadWasm('https://cdn.example/axon/axon-simd.wasm');
+    expect(asked).toEqual(['https://cdn.example/axon/axon-simd.wasm']);
+    expect(streaming).toHaveBeenCalledTimes(1); // (Node's compileStreaming may call WebAssembly.compile itself)
+    expect(streaming.mock.calls[0]![0]).toBeInstanceOf(Response);
+    expect(typeof loaded.exports.heapBase()).toBe('number');
+    expect(loaded.notes).toEqual([]);
+  });
+
+  it('falls back to bytes + compile when the Content-Type is wrong, and says so once in info.notes', async () => {
+    serve(() => new Response(bytes(), { headers: { 'content-type': 'application/octet-stream' } }));
+    const streaming = vi.spyOn(WebAssembly, 'compileStreaming');
+    const compile = vi.spyOn(WebAssembly, 'compile');
+    const loaded = await loadWasm(new URL('https://cdn.example/axon-simd.wasm'));
+    expect(streaming).not.toHaveBeenCalled();
+    expect(compile).toHaveBeenCalledTimes(1);
+    expect(loaded.notes).toEqual([expect.stringMatching(/axon-simd\.wasm was served as 'application\/octet-stream', not application\/wasm/)]);
+    // a Content-Type with parameters is not application/wasm either (compileStreaming would reject it)
+    serve(() => new Response(bytes(), { headers: { 'content-type': 'application/wasm; charset=binary' } }));
+    expect((await loadWasm('https://cdn.example/a.wasm')).notes).toHaveLength(1);
+    // the backend reports it in info.notes, once
+    serve(() => new Response(bytes(), { headers: { 'content-type': 'text/plain' } }));
+    const k = await WasmBackend.create({ wasm: 'https://cdn.example/axon-simd.wasm', threads: 1 });
+    expect(k.info.notes.filter((n) => /served as 'text\/plain'/.test(n))).toHaveLength(1);
+    k.dispose();
+  });
+
+  it('names the URL on HTTP errors, network failures and bytes that are not wasm', async () => {
+    serve(() => new Response('not found', { status: 404 }));
+    await expect(loadWasm('https://cdn.example/nope.wasm')).rejects.toThrow(/fetching the wasm kernels from https:\/\/cdn\.example\/nope\.wasm failed: HTTP 404/);
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('fetch failed');
+    });
+    await expect(loadWasm('https://cdn.example/axon.wasm')).rejects.toThrow(WasmLoadError);
+    await expect(loadWasm('https://cdn.example/axon.wasm')).rejects.toThrow(/from https:\/\/cdn\.example\/axon\.wasm failed: fetch failed/);
+    serve(() => new Response(new Uint8Array([1, 2, 3, 4]), { headers: { 'content-type': 'application/wasm' } }));
+    await expect(loadWasm('https://cdn.example/axon.wasm')).rejects.toThrow(/compiling the wasm kernels failed/);
   });
 });
 
@@ -122,7 +177,7 @@ describe('init / getBackend', () => {
 
   it('rejects unknown options and backends with the valid choices', async () => {
     await expect(ax.init({ backend: 'cuda' as never })).rejects.toThrow(/'js', 'wasm', 'webgpu'/);
-    await expect(ax.init({ thread: 2 } as never)).rejects.toThrow(/unknown option 'thread' \(valid: backend, threads, wasm, gpu\)/);
+    await expect(ax.init({ thread: 2 } as never)).rejects.toThrow(/unknown option 'thread' \(valid: backend, threads, wasm, gpu, maxBytes\)/);
     await expect(ax.init({ threads: 0 })).rejects.toThrow(/integer ≥ 1/);
     await expect(ax.init({ backend: 'webgpu' })).rejects.toThrow(/import 'axonjs\/webgpu'/);
   });

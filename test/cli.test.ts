@@ -5,6 +5,7 @@
  * the SVG writer and the confusion-matrix printer.
  */
 import { spawn } from 'node:child_process';
+import { gunzipSync } from 'node:zlib';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -126,6 +127,9 @@ describe.concurrent('axon CLI: user mistakes are one line and exit code 2', () =
   it('flag combinations that cannot work', async () => {
     expectUsageError(await axon('train', '--val', '0', '--early-stopping', '3'), '--early-stopping', '--val > 0');
     expectUsageError(await axon('train', '--momentum', '0.9'), '--momentum applies to --optimizer sgd or rmsprop');
+    expectUsageError(await axon('train', '--filters', '8'), '--filters applies to --model cnn');
+    expectUsageError(await axon('train', '--model', 'cnn', '--max-norm', '3'), '--max-norm', 'not to --model cnn');
+    expectUsageError(await axon('train', '--model', 'rnn'), "--model expected one of mlp, cnn");
   });
   it('missing model files and arguments', async () => {
     expectUsageError(await axon('evaluate', join(TMP, 'nope.safetensors')), 'model file not found');
@@ -255,6 +259,25 @@ describe.skipIf(!HAVE_SKLEARN)('axon CLI: digits, iris and CSV', () => {
     expect(p.stdout.trim().split('\n')).toHaveLength(151);
     expect(p.stdout).toMatch(/^0,setosa,/m);
     expect(Number(/accuracy (\d+\.\d+)%/.exec(p.stderr)![1])).toBeGreaterThan(85);
+  });
+
+  it('--model cnn on digits: NCHW images through conv blocks; trains, saves, evaluates and predicts', async () => {
+    const model = join(TMP, 'digits-cnn.safetensors');
+    const r = await axon('train', '--model', 'cnn', '--dataset', 'digits', '--filters', '8,16', '--layers', '32', '--epochs', '12', '--batch-size', '32', '--lr', '0.003', '--val', '0', '--save', model);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('model: conv 3×3 ×8 same → pool → conv 3×3 ×16 same → pool → 64-32-10 CNN, relu, init he, dropout 0.2');
+    const acc = /^test: loss \S+ {2}accuracy (\S+)/m.exec(r.stdout)![1];
+    expect(Number.parseFloat(acc!)).toBeGreaterThan(85);
+    const e = await axon('evaluate', model);
+    expect(e.code, e.stderr).toBe(0);
+    expect(/^test: loss \S+ {2}accuracy (\S+)/m.exec(e.stdout)![1]).toBe(acc);
+    const csv = join(TMP, 'digits-rows.csv');
+    const rows = gunzipSync(readFileSync(join(SHARED, 'sklearn', 'digits.csv.gz'))).toString('utf8').trim().split('\n').slice(0, 40);
+    writeFileSync(csv, `${rows.join('\n')}\n`);
+    const p = await axon('predict', model, '--input', csv);
+    expect(p.code, p.stderr).toBe(0);
+    expect(p.stdout.trim().split('\n')).toHaveLength(41);
+    expectUsageError(await axon('train', '--model', 'cnn', '--dataset', 'iris'), '--model cnn needs an image dataset', 'iris is tabular');
   });
 
   it('csv:PATH reads a numeric CSV whose last column is the class', async () => {

@@ -107,6 +107,15 @@ describe('examples', () => {
     expect(num(r.stdout, /test accuracy: ([\d.]+)% \(\d+\/1000\)/)).toBeGreaterThan(80);
   });
 
+  it.skipIf(!HAVE_MNIST)(`mnist-cnn: one short epoch of the LeNet-style CNN, accuracy well above chance${HAVE_MNIST ? '' : ' (skipped: MNIST not found)'}`, async () => {
+    const r = await run('mnist-cnn', ['--epochs', '1', '--limit', '1000', '--test-limit', '500', '--threads', '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('MNIST: 1000 training and 500 test images');
+    expect(r.stdout).toContain('Conv2d(1 → 32, 5×5, relu) → MaxPool2d(2) → Conv2d(32 → 64, 5×5, relu) → MaxPool2d(2) → Flatten()');
+    expect(r.stdout).toMatch(/epoch 1\/1 {2}loss [\d.]+ {2}accuracy [\d.]+% {2}\([\d.]+ s\)/);
+    expect(num(r.stdout, /test accuracy: ([\d.]+)% \(\d+\/500\)/)).toBeGreaterThan(60);
+  });
+
   it.skipIf(!HAVE_MNIST)(`mnist-autoencoder: trains, reports the reconstruction error, writes a valid SVG grid${HAVE_MNIST ? '' : ' (skipped: MNIST not found)'}`, async () => {
     const out = join(OUT, 'ae.svg');
     const r = await run('mnist-autoencoder', ['--epochs', '1', '--limit', '2000', '--test-limit', '200', '--images', '6', '--out', out]);

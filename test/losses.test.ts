@@ -174,6 +174,34 @@ for (const backend of ['js', 'wasm'] as const) {
       });
     });
 
+    it('binaryCrossEntropy refuses probabilities (NaN included) and targets outside [0, 1], like torch BCELoss', () => {
+      ax.tidy(() => {
+        const p = ax.variable(ax.tensor([[0.2, 1.5], [0.5, 0.5]]));
+        const nan = ax.tensor([0.5, Number.NaN]);
+        const ok = ax.tensor([0, 1, 0.5]);
+        const badT = ax.tensor([0, 1.25, 0.5]);
+        const before = ax.memory().numTensors;
+        const cases: Array<[() => unknown, RegExp]> = [
+          [() => ax.binaryCrossEntropy(p, [[0, 1], [1, 0]]), /binaryCrossEntropy: argument 'prob' expected probabilities in \[0, 1\], given 1.5 at index 1; .*binaryCrossEntropyWithLogits/],
+          [() => ax.binaryCrossEntropy(nan, [0, 1]), /argument 'prob' expected probabilities in \[0, 1\], given NaN at index 1/],
+          [() => ax.binaryCrossEntropy([0.5, -0.5], [0, 1]), /'prob' .* given -0.5 at index 1/],
+          [() => ax.binaryCrossEntropy([[0.5], [Infinity]], [[0], [1]]), /'prob' .* given Infinity at index 1/],
+          [() => ax.binaryCrossEntropy(ok, badT), /argument 'target' expected targets in \[0, 1\], given 1.25 at index 1/],
+          [() => ax.binaryCrossEntropy(ok, [0, 1, -1]), /'target' .* given -1 at index 2/],
+          [() => ax.binaryCrossEntropy(ok, [0, 1, Number.NaN]), /'target' .* given NaN at index 2/],
+        ];
+        for (const [f, re] of cases) {
+          expect(f).toThrow(re);
+          expect(f).toThrow(ax.ArgumentError);
+          expect(ax.memory().numTensors, `nothing leaked: ${re}`).toBe(before);
+        }
+        expect(p.grad).toBeNull();
+        // The closed interval is fine: p = 0 or 1 stays finite (log clamped at −100, as torch).
+        expect(ax.binaryCrossEntropy(ok, [1, 0, 0.5]).item()).toBeCloseTo((100 + 100 + Math.log(2)) / 3, 4);
+        p.dispose();
+      });
+    });
+
     it('losses of plain arrays work and leave no tensors behind', () => {
       const before = ax.memory().numTensors;
       const l = ax.mse([1, 2, 3], [1, 2, 5]);

@@ -249,10 +249,28 @@ for (const backend of ['js', 'wasm'] as const) {
         [{ ...good, slots: { 0: good.slots[0], 1: { ...good.slots[1], vMax: new Float32Array(1) } } }, /unknown buffer 'vMax'.*keeps: step, m, v/],
         [{ ...good, options: { ...good.options, amsgrad: true } }, /slot 0 lacks buffer 'vMax'/],
         [{ ...good, slots: { 0: good.slots[0], 1: { step: Float32Array.of(0), m: new Float32Array(1) } } }, /step 0 but holds buffers/],
+        // Non-finite values: a state saved after a divergence must not resume into NaN weights.
+        [{ ...good, slots: { 0: { ...good.slots[0], v: Float32Array.of(0.1, NaN, 0.2) }, 1: good.slots[1] } }, /Adam.loadState: slot 0 buffer 'v' holds NaN at index 1; expected finite values/],
+        [{ ...good, slots: { 0: good.slots[0], 1: { ...good.slots[1], m: [-Infinity] } } }, /slot 1 buffer 'm' holds -Infinity at index 0/],
+        [{ ...good, slots: { 0: { ...good.slots[0], step: Float32Array.of(NaN) }, 1: good.slots[1] } }, /slot 0's 'step' expected an integer ≥ 0, given NaN/],
+        [{ ...good, step: Infinity }, /'step' expected an integer ≥ 0, given Infinity/],
+        [{ ...good, options: { ...good.options, lr: NaN } }, /option 'lr' expected a number ≥ 0, given NaN/],
+        [{ ...good, options: { ...good.options, eps: Infinity } }, /option 'eps' expected a number ≥ 0, given Infinity/],
+        [{ ...good, options: { ...good.options, betas: [0.9, NaN] } }, /option 'betas' expected numbers in \[0, 1\)/],
       ];
+      const codes = new Map<RegExp, string>(bad.slice(-7).map(([, re], i) => [re, i < 2 ? 'NON_FINITE' : 'INVALID_ARGUMENT']));
       for (const [state, re] of bad) {
         expect(() => opt.loadState(state as ax.OptimizerState)).toThrow(re);
         expect(() => opt.loadState(state as ax.OptimizerState)).toThrow(ax.AxonError);
+        if (codes.has(re)) {
+          let code: string | undefined;
+          try {
+            opt.loadState(state as ax.OptimizerState);
+          } catch (e) {
+            code = (e as ax.AxonError).code;
+          }
+          expect(code, String(re)).toBe(codes.get(re));
+        }
         expect(JSON.stringify(opt.state(), (_k, v: unknown) => (v instanceof Float32Array ? Array.from(v) : v))).toBe(snapshot);
       }
       opt.dispose();

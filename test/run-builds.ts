@@ -26,6 +26,8 @@ const FILES = [
   'test/arena.test.ts',
   'test/optim.test.ts',
   'test/train.test.ts',
+  'test/determinism.test.ts',
+  'test/cnn.test.ts',
 ];
 
 interface Run {

@@ -356,6 +356,9 @@ describe('the packed package on every runtime', () => {
         // fetched by URL from the package's dist/, the build the engine supports best
         expect(requests).toContain(`/node_modules/axonjs/dist/${r.build}`);
         console.log(`chromium: streaming compilation used ${r['streamed']} time(s)`);
+        // served as application/wasm, so compiled while downloading, and no fallback note
+        expect(r['streamed'], 'WebAssembly.compileStreaming calls').toBe(1);
+        expect(JSON.stringify(r['notes'])).not.toMatch(/served as/);
       } finally {
         server.close();
       }

@@ -215,20 +215,74 @@ for (const backend of ['js', 'wasm'] as const) {
         }
       });
 
-      it('stops on a non-finite loss naming the epoch and batch, before that batch updates', async () => {
+      it('stops on a non-finite loss naming the epoch and batch, leaving the state of the last completed step', async () => {
+        // A real divergence: SGD with lr 1e7 on mse. Batch 2's loss is ~1e27, batch 3's overflows
+        // to Infinity/NaN (orders of magnitude of margin on both sides, so every backend agrees).
         const { x, y } = blobs(12);
-        x[9]![2] = Number.NaN; // third batch of 4 without shuffling
-        const m = mlp().compile({ optimizer: new ax.SGD({ lr: 0.1 }), loss: 'crossEntropy' });
-        const seen: Float32Array[][] = [];
+        const dropout = new ax.Dropout(0.25, { seed: 9 });
+        const m = new ax.Sequential([new ax.Dense(4, 4, { seed: 3 }), new ax.BatchNorm1d(4), dropout, new ax.Dense(4, 1, { seed: 4 })]);
+        m.compile({ optimizer: new ax.SGD({ lr: 1e7 }), loss: 'mse' });
+        const seen: Array<{ w: Float32Array[]; opt: unknown; offset: number }> = [];
+        const losses: number[] = [];
         const err = await m
-          .fit(x, y, { epochs: 2, batchSize: 4, shuffle: false, callbacks: [{ onBatchEnd: () => void seen.push(weightsOf(m)) }] })
+          .fit(x, y.map((v) => [v]), {
+            epochs: 2,
+            batchSize: 4,
+            shuffle: false,
+            callbacks: [{ onBatchEnd: (_b, l) => void (losses.push(l.loss), seen.push({ w: weightsOf(m), opt: optState(m), offset: dropout.offset })) }],
+          })
           .catch((e: unknown) => e);
         expect(err).toBeInstanceOf(ax.AxonError);
         expect((err as ax.AxonError).code).toBe('NON_FINITE');
-        expect((err as Error).message).toMatch(/loss is NaN at epoch 1\/2, batch 3\/3/);
+        expect((err as Error).message).toMatch(/loss is (Infinity|NaN) at epoch 1\/2, batch 3\/3 \(0-based: epoch 0, batch 2\)/);
+        expect((err as Error).message).toMatch(/weights, optimiser state and batch-norm statistics hold the values after the previous step/);
         expect(seen).toHaveLength(2);
-        expect(weightsOf(m)).toEqual(seen[1]);
+        expect(losses[1]).toBeGreaterThan(1e20);
+        expect(Number.isFinite(losses[1])).toBe(true);
+        // Weights, batch-norm running statistics (in getWeights), optimiser state and the dropout
+        // stream are as after batch 2; gradients are cleared; modes are restored.
+        expect(weightsOf(m)).toEqual(seen[1]!.w);
+        expect(optState(m)).toEqual(seen[1]!.opt);
+        expect(dropout.offset).toBe(seen[1]!.offset);
+        expect(m.parameters().every((p) => p.grad === null)).toBe(true);
         expect(m.training).toBe(true);
+      });
+
+      it('rejects NaN/±Inf in x, y or validationData up front, naming the argument and the first bad index', async () => {
+        const { x, y } = blobs(24);
+        const m = mlp(5, [new ax.BatchNorm1d(8)]).compile({ optimizer: new ax.Adam({ lr: 0.01 }), loss: 'crossEntropy', metrics: ['accuracy'] });
+        await m.fit(x, y, { epochs: 1, batchSize: 8 });
+        const withX = (i: number, j: number, v: number) => x.map((r, k) => (k === i ? r.map((u, l) => (l === j ? v : u)) : r));
+        const xt = ax.tensor(withX(23, 3, Infinity));
+        const yt = ax.tensor(y);
+        const w0 = weightsOf(m);
+        const s0 = optState(m);
+        const mem0 = ax.memory().numTensors;
+        const began: number[] = [];
+        const callbacks = [{ onTrainBegin: () => void began.push(1) }];
+        const bad: Array<[() => Promise<unknown>, RegExp]> = [
+          [() => m.fit(withX(5, 2, NaN), y, { callbacks }), /fit: argument 'x' contains NaN at flat index 22 \(sample 5, element 2\); expected finite values/],
+          [() => m.fit(withX(0, 0, -Infinity), y, { callbacks }), /argument 'x' contains -Infinity at flat index 0 \(sample 0, element 0\)/],
+          [() => m.fit(xt, yt, { callbacks }), /argument 'x' contains Infinity at flat index 95 \(sample 23, element 3\)/],
+          [() => m.fit(x, y.map((v, i) => (i === 4 ? NaN : v)), { callbacks }), /argument 'y' contains NaN at flat index 4 \(sample 4\)/],
+          [() => m.fit(x, y, { callbacks, validationData: [withX(1, 1, NaN), y] }), /argument 'validationData\[0\]' contains NaN at flat index 5/],
+          [() => m.fit(x, y, { callbacks, validationData: [x, y.map(() => Infinity)] }), /argument 'validationData\[1\]' contains Infinity at flat index 0/],
+        ];
+        for (const [f, msg] of bad) {
+          const e = await f().catch((err: unknown) => err);
+          expect(e).toBeInstanceOf(ax.AxonError);
+          expect((e as ax.AxonError).code).toBe('NON_FINITE');
+          expect((e as Error).message).toMatch(msg);
+          expect(weightsOf(m)).toEqual(w0);
+          expect(optState(m)).toEqual(s0);
+          expect(ax.memory().numTensors).toBe(mem0);
+        }
+        expect(began).toEqual([]);
+        // A NaN in the held-out part of validationSplit is found too (it is part of x).
+        await expect(m.fit(withX(23, 0, NaN), y, { validationSplit: 0.25 })).rejects.toThrow(/'x' contains NaN at flat index 92/);
+        expect(weightsOf(m)).toEqual(w0);
+        xt.dispose();
+        yt.dispose();
       });
 
       it('rejects bad input before any weight, optimiser or batch-norm state changes', async () => {
@@ -294,6 +348,11 @@ for (const backend of ['js', 'wasm'] as const) {
         await expect(m.fit([[0, 1], [1, 0]], [0, 2])).rejects.toThrow(/y value 2 at element 1 is outside \[0, 1\]/);
         const h = await m.fit([[0, 1], [1, 0]], [0, 1]);
         expect(h.history.accuracy).toHaveLength(1);
+        // A model without a sigmoid: its outputs are not probabilities, refused before training.
+        const raw = new ax.Sequential([new ax.Dense(2, 1, { seed: 1 })]).compile({ optimizer: 'sgd', loss: 'binaryCrossEntropy' });
+        const w0 = weightsOf(raw);
+        await expect(raw.fit([[3, -4], [1, 0]], [0, 1])).rejects.toThrow(/argument 'prob' expected probabilities in \[0, 1\], given -?\d.*binaryCrossEntropyWithLogits/);
+        expect(weightsOf(raw)).toEqual(w0);
       });
 
       it('a custom loss function and a custom metric', async () => {

@@ -6,9 +6,9 @@
  * soon as they have been consumed, and the graph is released afterwards.
  */
 import { keepAlive, noGrad } from '../engine.js';
-import { AxonError, ShapeError, fmtShape } from '../errors.js';
+import { ArgumentError, AxonError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { add, copyTensor, onesLike } from '../ops/index.js';
-import type { Tensor } from '../tensor.js';
+import { Tensor } from '../tensor.js';
 
 function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
@@ -46,6 +46,9 @@ export interface BackwardOptions {
 
 /** Implements `tensor.backward(gradient?)`; see the file comment. */
 export function backward(root: Tensor, gradient?: Tensor, options: BackwardOptions = {}): void {
+  if (!(root instanceof Tensor)) throw new ArgumentError(`backward: argument 'root' expected a Tensor, given ${describeValue(root)}`);
+  checkOptions('backward', options, ['retainGraph']);
+  if (gradient !== undefined && !(gradient instanceof Tensor)) throw new ArgumentError(`backward: argument 'gradient' expected a Tensor, given ${describeValue(gradient)}`);
   root.assertLive('backward', 'this');
   if (!root.requiresGrad) {
     throw new AxonError('INVALID_ARGUMENT', 'backward: this tensor does not require grad (nothing in its computation is a variable, or it was computed inside noGrad)');

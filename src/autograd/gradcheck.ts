@@ -8,10 +8,15 @@
  * cannot cancel. f is accumulated in float64 from the float32 outputs; elements of y that do
  * not depend on the perturbed input are bit-identical in both evaluations and cancel exactly,
  * so the numeric noise is about ε₃₂·|y|/h for the outputs that do.
+ *
+ * It reads values back after every evaluation: `gradcheck` synchronously (js, wasm);
+ * `gradcheckAsync` with `await` (every backend, webgpu included). Both run one body
+ * (a generator that yields the tensors it reads; src/readback.ts).
  */
 import { noGrad, tidy } from '../engine.js';
 import { ArgumentError, checkOptions, describeValue } from '../errors.js';
-import { tensor, variable } from '../ops/create.js';
+import { copyTensor, tensor, toTensor, variable } from '../ops/create.js';
+import { readAsync, readSync, requireSyncReads, type Reads } from '../readback.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 
 /** Options of {@link gradcheck}. */
@@ -83,9 +88,21 @@ function positive(name: string, v: unknown, dflt: number): number {
  * originals are untouched), autograd's gradient of each element is compared with the central
  * difference `(f(x + h) − f(x − h)) / 2h`, h = eps·max(1, |x|). Inputs that `fn` should not
  * differentiate (labels, masks) belong in its closure, not in `inputs`. Avoid points within
- * `eps` of a kink (relu at 0, ties of max). Leaves nothing allocated.
+ * `eps` of a kink (relu at 0, ties of max). Leaves nothing allocated. Needs synchronous reads:
+ * on webgpu it throws an 'UNSUPPORTED' error; use {@link gradcheckAsync} there.
  */
 export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly TensorLike[], options: GradcheckOptions = {}): GradcheckResult {
+  const body = check(fn, inputs, options);
+  requireSyncReads('gradcheck', 'await gradcheckAsync(fn, inputs, options)');
+  return readSync(body);
+}
+
+/** {@link gradcheck} on every backend (webgpu included): the same checks, reading values with `await`. */
+export function gradcheckAsync(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly TensorLike[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
+  return readAsync(check(fn, inputs, options));
+}
+
+function* check(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly TensorLike[], options: GradcheckOptions): Reads<GradcheckResult> {
   checkOptions('gradcheck', options, ['eps', 'tol', 'floor', 'seed']);
   if (typeof fn !== 'function') throw new ArgumentError(`gradcheck: argument 'fn' expected a function, given ${describeValue(fn)}`);
   if (!Array.isArray(inputs)) throw new ArgumentError(`gradcheck: argument 'inputs' expected an array of tensors, given ${describeValue(inputs)}`);
@@ -95,7 +112,17 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
   const seed = options.seed ?? 1;
   if (!Number.isSafeInteger(seed) || seed < 0) throw new ArgumentError(`gradcheck: option 'seed' expected a non-negative integer, given ${describeValue(seed)}`);
 
-  const vars = inputs.map((x) => variable(x));
+  // Check every input before making any variable, so a refusal leaves nothing behind.
+  inputs.forEach((x, i) => {
+    if (x instanceof Tensor) toTensor(x, 'gradcheck', `inputs[${i}]`);
+  });
+  const vars: Tensor[] = [];
+  try {
+    for (const x of inputs) vars.push(variable(x));
+  } catch (e) {
+    for (const v of vars) v.dispose();
+    throw e;
+  }
   try {
     let w: Float32Array | null = null;
     const call = (): Tensor => {
@@ -114,32 +141,37 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
       const f = y.mul(wt).sum();
       f.backward();
     });
-    const analytic = vars.map((v) => (v.grad ? v.grad.dataSync() : new Float32Array(v.size)));
+    const analytic: Float32Array[] = [];
+    for (const v of vars) analytic.push(v.grad ? yield v.grad : new Float32Array(v.size));
 
     // Numeric: central differences, f accumulated in float64.
-    const evalF = (): number =>
-      noGrad(() =>
-        tidy(() => {
-          const y = call().dataSync();
-          let f = 0;
-          for (let k = 0; k < y.length; k++) f += w![k]! * y[k]!;
-          return f;
-        }),
-      );
+    const evalF = function* (): Generator<Tensor, number, Float32Array> {
+      // A copy, so the tidy frees everything fn made and the copy is ours to free after the read.
+      const out = noGrad(() => tidy(() => copyTensor(call())));
+      let y: Float32Array;
+      try {
+        y = yield out;
+      } finally {
+        out.dispose();
+      }
+      let f = 0;
+      for (let k = 0; k < y.length; k++) f += w![k]! * y[k]!;
+      return f;
+    };
 
     let maxError = 0;
     let worst: GradcheckWorst | null = null;
-    vars.forEach((v, i) => {
-      const data = v.dataSync();
+    for (const [i, v] of vars.entries()) {
+      const data: Float32Array = yield v;
       for (let j = 0; j < data.length; j++) {
         const x = data[j]!;
         const h = eps * Math.max(1, Math.abs(x));
         const xp = Math.fround(x + h);
         const xm = Math.fround(x - h);
         v.backend.write(v.storage, Float32Array.of(xp), j);
-        const fp = evalF();
+        const fp = yield* evalF();
         v.backend.write(v.storage, Float32Array.of(xm), j);
-        const fm = evalF();
+        const fm = yield* evalF();
         v.backend.write(v.storage, Float32Array.of(x), j);
         const numeric = (fp - fm) / (xp - xm); // the float32 step actually taken
         const a = analytic[i]![j]!;
@@ -149,7 +181,7 @@ export function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly 
           worst = { input: i, index: j, analytic: a, numeric };
         }
       }
-    });
+    }
     return { ok: maxError <= tol, maxError, worst };
   } finally {
     for (const v of vars) v.dispose();

@@ -3,12 +3,15 @@
  * 'wasm'; the `axonjs/webgpu` entry registers 'webgpu' (so no WebGPU code sits in the core bundle).
  */
 import type { Kernels } from '../kernels/kernels.js';
+import { ArgumentError, AxonError, checkName, checkOptions, describeValue, type AxonErrorCode } from '../errors.js';
 import type { WasmSource } from '../../bindings/instantiate.js';
 import { JsBackend } from './js/index.js';
 import { WasmBackend } from './wasm/index.js';
 
 /** Every backend name axon knows of. */
 export type BackendName = 'js' | 'wasm' | 'webgpu';
+
+const BACKEND_NAMES: readonly BackendName[] = ['js', 'wasm', 'webgpu'];
 
 /** Options passed through to a backend's factory. */
 export interface BackendOptions {
@@ -23,12 +26,16 @@ export interface BackendOptions {
 /** A factory that builds a backend or throws {@link BackendUnavailableError}. */
 export type BackendFactory = (options: BackendOptions) => Promise<Kernels>;
 
-/** Thrown when a backend cannot run here; `reason` says why in one sentence. */
-export class BackendUnavailableError extends Error {
+/**
+ * Thrown when a backend cannot run here; `reason` says why in one sentence. An {@link AxonError}
+ * with code 'UNSUPPORTED', or the code of the failure behind it (e.g. 'CORRUPT_DATA' for wasm
+ * bytes that do not compile).
+ */
+export class BackendUnavailableError extends AxonError {
   readonly backend: string;
   readonly reason: string;
-  constructor(backend: string, reason: string) {
-    super(`backend '${backend}' is unavailable: ${reason}`);
+  constructor(backend: string, reason: string, code: AxonErrorCode = 'UNSUPPORTED') {
+    super(code, `backend '${backend}' is unavailable: ${reason}`);
     this.name = 'BackendUnavailableError';
     this.backend = backend;
     this.reason = reason;
@@ -39,6 +46,8 @@ const factories = new Map<string, BackendFactory>();
 
 /** Registers (or replaces) a backend factory under `name`. */
 export function registerBackend(name: BackendName, factory: BackendFactory): void {
+  checkName('registerBackend', 'name', name, BACKEND_NAMES);
+  if (typeof factory !== 'function') throw new ArgumentError(`registerBackend: argument 'factory' expected a function (options) => Promise<Kernels>, given ${describeValue(factory)}`);
   factories.set(name, factory);
 }
 
@@ -49,6 +58,8 @@ export function registeredBackends(): string[] {
 
 /** Builds the named backend; throws {@link BackendUnavailableError} with the reason when it cannot. */
 export async function createBackend(name: BackendName, options: BackendOptions = {}): Promise<Kernels> {
+  checkName('createBackend', 'name', name, BACKEND_NAMES);
+  checkOptions('createBackend', options, ['wasm', 'threads', 'gpu']);
   const factory = factories.get(name);
   if (!factory) {
     const hint = name === 'webgpu' ? "import 'axonjs/webgpu' first to register it" : `known backends: ${[...factories.keys()].join(', ')}`;
@@ -62,6 +73,8 @@ registerBackend('wasm', async (options) => {
   try {
     return await WasmBackend.create({ wasm: options.wasm, threads: options.threads });
   } catch (e) {
-    throw new BackendUnavailableError('wasm', (e as Error).message);
+    // A bad argument (e.g. `wasm: 42`) is the caller's mistake, not an unavailable backend.
+    if (e instanceof AxonError && e.code === 'INVALID_ARGUMENT') throw e;
+    throw new BackendUnavailableError('wasm', (e as Error).message, e instanceof AxonError ? e.code : 'UNSUPPORTED');
   }
 });

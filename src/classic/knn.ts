@@ -11,12 +11,18 @@
  *   the class whose tied neighbours have the smallest distance sum, then to the smallest label.
  * Distances are Euclidean for 'l2' (the kernel's squared distance, square-rooted when reported or
  * summed) and Manhattan for 'l1'.
+ *
+ * The distance matrices are read back, synchronously in `predict` / `kneighbors` / `score` (js,
+ * wasm) and with `await` in `predictAsync` / `kneighborsAsync` / `scoreAsync` (every backend,
+ * webgpu included); both run the same body (src/readback.ts). `fit` reads a tensor `x` or `y`
+ * to the host; `fitAsync` does so with `await`.
  */
 import { kernels } from '../engine.js';
 import { AxonError, ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { empty, tensor, toTensor } from '../ops/create.js';
 import { slice } from '../ops/slice.js';
 import { reshape } from '../ops/shape.js';
+import { hostInputAsync, readAsync, readSync, requireSyncReads, type Reads } from '../readback.js';
 import { Tensor, sizeOf, type TensorLike } from '../tensor.js';
 import { checkFinite, isHostArrayLike, toHostArray, type ArrayInput } from '../data/host.js';
 
@@ -78,7 +84,19 @@ export class KNearestNeighbors {
    * mismatched counts, fewer than k samples, non-finite features or invalid labels.
    */
   fit(x: ArrayInput, y: ArrayInput | ArrayLike<number>): this {
-    const fn = 'KNearestNeighbors.fit';
+    return this.fitHost('KNearestNeighbors.fit', x, y);
+  }
+
+  /** {@link KNearestNeighbors.fit} on every backend: tensors are read to the host with `await` (webgpu included). */
+  async fitAsync(x: ArrayInput, y: ArrayInput | ArrayLike<number>): Promise<this> {
+    const fn = 'KNearestNeighbors.fitAsync';
+    const hx = await hostInputAsync(fn, 'x', x);
+    const hy = await hostInputAsync(fn, 'y', y);
+    return this.fitHost(fn, hx as ArrayInput, hy as ArrayInput);
+  }
+
+  private fitHost(fn: string, x: ArrayInput, y: ArrayInput | ArrayLike<number>): this {
+    for (const v of [x, y]) if (v instanceof Tensor) requireSyncReads(fn, 'await knn.fitAsync(x, y)', v.backend);
     const hx = toHostArray(fn, 'x', x);
     if (hx.shape.length < 2) throw new ShapeError(`${fn}: argument 'x' expected [samples, features...], given shape ${fmtShape(hx.shape)}`);
     const n = hx.shape[0]!;
@@ -97,15 +115,27 @@ export class KNearestNeighbors {
     return this;
   }
 
-  /** Predicted class index for every query row of `x` `[M, ...]`, as a new tensor `[M]`. */
+  /** Predicted class index for every query row of `x` `[M, ...]`, as a new tensor `[M]`. Reads synchronously (not on webgpu: use {@link KNearestNeighbors.predictAsync}). */
   predict(x: ArrayInput, options: KnnPredictOptions = {}): Tensor {
     const fn = 'KNearestNeighbors.predict';
+    requireSyncReads(fn, 'await knn.predictAsync(x)');
+    const out = readSync(this.predictReads(fn, x, options));
+    return tensor(out, [out.length]);
+  }
+
+  /** {@link KNearestNeighbors.predict} on every backend (webgpu included): distances are read with `await`. */
+  async predictAsync(x: ArrayInput, options: KnnPredictOptions = {}): Promise<Tensor> {
+    const out = await readAsync(this.predictReads('KNearestNeighbors.predictAsync', x, options));
+    return tensor(out, [out.length]);
+  }
+
+  private *predictReads(fn: string, x: ArrayInput, options: KnnPredictOptions): Reads<Float32Array> {
     checkOptions(fn, options, ['batchSize']);
     const m = this.queryCount(fn, x);
     const out = new Float32Array(m);
     const counts = new Float64Array(this.numClasses);
     const sums = new Float64Array(this.numClasses);
-    this.search(fn, x, options, this.k, (row, dist, idx) => {
+    yield* this.search(fn, x, options, this.k, (row, dist, idx) => {
       counts.fill(0);
       sums.fill(0);
       for (let j = 0; j < this.k; j++) {
@@ -119,12 +149,22 @@ export class KNearestNeighbors {
       }
       out[row] = best;
     });
-    return tensor(out, [m]);
+    return out;
   }
 
-  /** The `k` (default: this.k) nearest training samples of every query row, nearest first. */
+  /** The `k` (default: this.k) nearest training samples of every query row, nearest first. Reads synchronously (not on webgpu: use {@link KNearestNeighbors.kneighborsAsync}). */
   kneighbors(x: ArrayInput, options: KnnPredictOptions & { k?: number } = {}): KnnNeighbors {
     const fn = 'KNearestNeighbors.kneighbors';
+    requireSyncReads(fn, 'await knn.kneighborsAsync(x)');
+    return readSync(this.kneighborsReads(fn, x, options));
+  }
+
+  /** {@link KNearestNeighbors.kneighbors} on every backend (webgpu included): distances are read with `await`. */
+  kneighborsAsync(x: ArrayInput, options: KnnPredictOptions & { k?: number } = {}): Promise<KnnNeighbors> {
+    return readAsync(this.kneighborsReads('KNearestNeighbors.kneighborsAsync', x, options));
+  }
+
+  private *kneighborsReads(fn: string, x: ArrayInput, options: KnnPredictOptions & { k?: number }): Reads<KnnNeighbors> {
     checkOptions(fn, options, ['batchSize', 'k']);
     const k = options.k ?? this.k;
     if (!Number.isInteger(k) || k < 1 || (this.train && k > this.nSamples)) {
@@ -133,7 +173,7 @@ export class KNearestNeighbors {
     const m = this.queryCount(fn, x);
     const dists = new Float32Array(m * k);
     const inds = new Float32Array(m * k);
-    this.search(fn, x, { batchSize: options.batchSize }, k, (row, dist, idx) => {
+    yield* this.search(fn, x, { batchSize: options.batchSize }, k, (row, dist, idx) => {
       for (let j = 0; j < k; j++) {
         dists[row * k + j] = dist[j]!;
         inds[row * k + j] = idx[j]!;
@@ -145,19 +185,26 @@ export class KNearestNeighbors {
   /** Accuracy of {@link KNearestNeighbors.predict} on `x` against labels `y` (indices or one-hot), in [0, 1]. */
   score(x: ArrayInput, y: ArrayInput | ArrayLike<number>, options: KnnPredictOptions = {}): number {
     const fn = 'KNearestNeighbors.score';
+    requireSyncReads(fn, 'await knn.scoreAsync(x, y)');
+    return readSync(this.scoreReads(fn, x, y, options));
+  }
+
+  /** {@link KNearestNeighbors.score} on every backend (webgpu included), reading with `await`. */
+  async scoreAsync(x: ArrayInput, y: ArrayInput | ArrayLike<number>, options: KnnPredictOptions = {}): Promise<number> {
+    const fn = 'KNearestNeighbors.scoreAsync';
+    const hy = await hostInputAsync(fn, 'y', y);
+    return readAsync(this.scoreReads(fn, x, hy, options));
+  }
+
+  private *scoreReads(fn: string, x: ArrayInput, y: unknown, options: KnnPredictOptions): Reads<number> {
     checkOptions(fn, options, ['batchSize']);
     const m = this.queryCount(fn, x);
     const truth = readLabels(fn, y, m);
-    const pred = this.predict(x, options);
-    try {
-      if (m === 0) return NaN;
-      const p = pred.dataSync();
-      let hits = 0;
-      for (let i = 0; i < m; i++) if (p[i] === truth[i]) hits++;
-      return hits / m;
-    } finally {
-      pred.dispose();
-    }
+    const p = yield* this.predictReads(fn, x, options);
+    if (m === 0) return NaN;
+    let hits = 0;
+    for (let i = 0; i < m; i++) if (p[i] === truth[i]) hits++;
+    return hits / m;
   }
 
   /** Frees the memorised training tensor. */
@@ -186,7 +233,7 @@ export class KNearestNeighbors {
    * Finds the `k` nearest training samples of every query row, batch by batch, and calls
    * `visit(row, distances, indices)` (views valid during the call; nearest first).
    */
-  private search(fn: string, x: ArrayInput, options: KnnPredictOptions, k: number, visit: (row: number, dist: Float64Array, idx: Int32Array) => void): void {
+  private *search(fn: string, x: ArrayInput, options: KnnPredictOptions, k: number, visit: (row: number, dist: Float64Array, idx: Int32Array) => void): Reads<void> {
     const train = this.trained(fn);
     const n = this.nSamples;
     const d = this.nFeatures;
@@ -205,7 +252,7 @@ export class KNearestNeighbors {
         const dist = empty([b, n]);
         try {
           k0.pairwiseDistance(kernelMetric, qb.storage, train.storage, dist.storage, b, n, d);
-          const all = dist.dataSync();
+          const all: Float32Array = yield dist;
           for (let r = 0; r < b; r++) {
             const row = all.subarray(r * n, (r + 1) * n);
             kSmallest(row, k, bestD, bestI);

@@ -12,16 +12,16 @@
  * Like scikit-learn, every `fit` trains a fresh model from a seeded initialisation (0.01·N(0, 1)
  * weights, zero bias); everything is checked before the previous model is replaced.
  */
-import { AxonError, ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
+import { AxonError, ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { hinge } from '../losses/hinge.js';
 import { Dense } from '../nn/dense.js';
 import { l2 as l2Penalty } from '../nn/regularizers.js';
 import { Sequential } from '../nn/sequential.js';
-import { tensor, toTensor } from '../ops/create.js';
+import { flattenNested, tensor, toTensor } from '../ops/create.js';
 import { argmax } from '../ops/extrema.js';
 import { reshapeRaw } from '../ops/shape.js';
 import { softmax } from '../ops/softmax.js';
-import { createOptimizer } from '../optim/registry.js';
+import { OPTIMIZER_NAMES, createOptimizer } from '../optim/registry.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
 import type { Callback } from '../train/callbacks.js';
@@ -115,10 +115,15 @@ async function hostLabels(fn: string, arg: string, y: unknown, n: number): Promi
     values = await y.data();
     shape = [...y.shape];
   } else if (Array.isArray(y)) {
-    const t = inputTensor(fn, arg, y).t;
-    values = t.dataSync();
-    shape = [...t.shape];
-    t.dispose();
+    // Flattened on the host: no tensor round trip (which would need a synchronous read).
+    let h: { data: Float32Array; shape: number[] };
+    try {
+      h = flattenNested(y as NestedArray);
+    } catch (e) {
+      throw new ArgumentError(`${fn}: argument '${arg}': ${(e as Error).message}`);
+    }
+    values = h.data;
+    shape = h.shape;
   } else if (ArrayBuffer.isView(y) && !(y instanceof DataView)) {
     values = Float32Array.from(y as unknown as ArrayLike<number>);
     shape = [values.length];
@@ -216,6 +221,7 @@ export abstract class LinearClassifier<O extends LinearClassifierOptions = Linea
     if (!(optimizer instanceof Optimizer) && typeof optimizer !== 'string') {
       throw new ArgumentError(`${fn}: option 'optimizer' expected an optimiser instance (new ax.Adam({ lr })) or a name ('adam', 'sgd', …), given ${describeValue(optimizer)}`);
     }
+    if (typeof optimizer === 'string') checkName(fn, "option 'optimizer'", optimizer.toLowerCase(), OPTIMIZER_NAMES);
     if (optimizer instanceof Optimizer && o.lr !== undefined) {
       throw new ArgumentError(`${fn}: option 'lr' applies only when 'optimizer' is a name; set the learning rate on the optimiser instance instead`);
     }

@@ -58,8 +58,8 @@ export async function knnCommand(a: ParsedArgs, io: CliIo): Promise<number> {
   const knn = new KNearestNeighbors({ k: kk, metric: f['metric'] as 'l1' | 'l2' });
   try {
     knn.fit({ data: train.x, shape: [train.count, width] }, train.labels);
-    const pred = knn.predict({ data: test.x, shape: [test.count, width] });
-    const p = pred.dataSync();
+    const pred = await knn.predictAsync({ data: test.x, shape: [test.count, width] });
+    const p = await pred.data();
     pred.dispose();
     const secs = (performance.now() - t0) / 1000;
     let hits = 0;

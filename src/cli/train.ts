@@ -1,5 +1,6 @@
 /**
- * `axon train`: loads a dataset, builds an MLP from the flags, trains it with `model.fit`
+ * `axon train`: loads a dataset, builds an MLP (or with `--model cnn` a LeNet-style CNN for
+ * image datasets, src/cli/build-cnn.ts) from the flags, trains it with `model.fit`
  * (progress bar, one line per epoch), then reports the test accuracy and the confusion matrix,
  * and optionally saves the model (`--save`) and the training curves (`--plot`).
  *
@@ -22,6 +23,7 @@ import type { Callback } from '../train/callbacks.js';
 import type { Activation as KernelActivation } from '../kernels/kernels.js';
 import type { CommandSpec, ParsedArgs } from './args.js';
 import { buildMlp, countParameters, describeMlp, HIDDEN_ACTIVATIONS, INIT_CHOICES, type MlpOptions } from './build.js';
+import { buildCnn, describeCnn, type CnnOptions } from './build-cnn.js';
 import { BACKEND_FLAGS, DATA_FLAGS, LIMIT_FLAGS, SEED_FLAG, backendText, datasetFlag, say, note, startBackend, type CliIo } from './common.js';
 import { limitSplit, loadCliData, parseDatasetSpec, rowSize, type CliData, type CliSplit } from './data.js';
 import { UsageError } from './errors.js';
@@ -33,21 +35,27 @@ import { applyStandardization, fitStandardization, type Standardization } from '
 import { formatDuration } from './progress.js';
 import { scoreSplit } from './report.js';
 
+/** `--model` values. */
+export const MODELS = ['mlp', 'cnn'] as const;
+
 /** `--schedule` values. */
 export const SCHEDULES = ['cosine', 'step', 'exponential', 'none'] as const;
 
 /** `axon train`'s flags and help. */
 export const TRAIN_SPEC: CommandSpec = {
   name: 'train',
-  summary: 'Train a multilayer perceptron classifier, report test accuracy and the confusion matrix.',
+  summary: 'Train a classifier (an MLP, or a CNN with --model cnn), report test accuracy and the confusion matrix.',
   description:
     'Prints a progress bar while an epoch runs (on a terminal; plain lines otherwise) and one line per epoch with the training loss and accuracy, the validation loss and accuracy, the learning rate and the seconds taken. ' +
-    'Hidden layers are Dense → (BatchNorm1d) → activation → (Dropout); the output layer gives class logits for the cross-entropy loss.\n\n' +
+    'Hidden layers are Dense → (BatchNorm1d) → activation → (Dropout); the output layer gives class logits for the cross-entropy loss. ' +
+    'With --model cnn (image datasets) each --filters entry is a block Conv2d → (BatchNorm2d) → activation → 2×2 MaxPool2d (5×5 kernels on 28×28 images, 3×3 \'same\' on 8×8), then Flatten and the --layers Dense layers.\n\n' +
     "--save writes ONE safetensors file: the weights as tensors, and in its __metadata__ the model config ('axon.config') and the input preprocessing and class names ('axon.data'); 'axon evaluate' and 'axon predict' read it.",
   flags: [
     datasetFlag('mnist'),
     ...DATA_FLAGS,
-    { name: 'layers', type: 'ints', min: 1, default: [512, 256, 128], help: 'hidden layer widths, comma-separated' },
+    { name: 'model', type: 'string', choices: MODELS, default: 'mlp', help: 'mlp, or cnn: a LeNet-style convolutional network for image datasets (input [N, 1, H, W])' },
+    { name: 'layers', type: 'ints', min: 1, default: [512, 256, 128], help: 'hidden layer widths, comma-separated (with --model cnn: the dense layers after the conv blocks, default 128)' },
+    { name: 'filters', type: 'ints', min: 1, metavar: 'N,N', help: 'with --model cnn: output channels of each conv block (conv → activation → 2×2 max pool), default 32,64' },
     { name: 'activation', type: 'string', choices: HIDDEN_ACTIVATIONS, default: 'relu', help: 'hidden-layer activation' },
     { name: 'init', type: 'string', choices: INIT_CHOICES, default: 'he', help: 'weight initialiser of the hidden layers' },
     { name: 'optimizer', type: 'string', choices: OPTIMIZER_NAMES, default: 'adam', help: 'optimiser' },
@@ -76,6 +84,7 @@ export const TRAIN_SPEC: CommandSpec = {
     'axon train --dataset fashion-mnist --augment --epochs 15 --plot curves.svg',
     'axon train --dataset digits --layers 64 --epochs 30 --save digits.safetensors',
     'axon train --dataset csv:data.csv --layers 32,16 --batchnorm --early-stopping 5',
+    'axon train --model cnn --epochs 3 --batch-size 64 --val 0   # LeNet-style CNN on MNIST, ≥ 99 %',
   ],
 };
 
@@ -104,6 +113,8 @@ function checkCombinations(a: ParsedArgs): void {
   if ((f['schedule'] as string) === 'exponential' && (f['gamma'] as number | undefined) !== undefined && (f['gamma'] as number) > 1) {
     throw new UsageError(cmd, `--gamma of an exponential decay should be ≤ 1, given ${f['gamma']}`);
   }
+  if (f['model'] !== 'cnn' && a.given.has('filters')) throw new UsageError(cmd, '--filters applies to --model cnn');
+  if (f['model'] === 'cnn' && (f['max-norm'] as number) > 0) throw new UsageError(cmd, '--max-norm applies to the MLP\'s weight matrices, not to --model cnn');
   for (const k of ['save', 'plot']) {
     const p = f[k] as string | undefined;
     if (p !== undefined && !existsSync(dirname(resolve(p)))) throw new UsageError(cmd, `--${k}: directory not found: ${dirname(p)}`);
@@ -136,6 +147,10 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
     onDownload: (line) => note(io, line),
   });
   if (f['augment'] && !data.imageShape) throw new UsageError(cmd, `--augment needs an image dataset (mnist, fashion-mnist, digits); ${data.title} is tabular`);
+  const cnn = f['model'] === 'cnn';
+  if (cnn && !data.imageShape) throw new UsageError(cmd, `--model cnn needs an image dataset (mnist, fashion-mnist, digits); ${data.title} is tabular`);
+  // The CNN sees NCHW images [N, 1, H, W]; the MLP the flat rows.
+  const sampleShape = cnn ? [1, ...data.imageShape!] : data.sampleShape;
   const width = rowSize(data);
   const classes = data.classNames.length;
   let train = limitSplit(data.train, f['limit'] as number | undefined);
@@ -175,7 +190,10 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
     maxNorm: f['max-norm'] as number,
     seed,
   };
-  const model = buildMlp(mlp);
+  const cnnOptions: CnnOptions | null = cnn
+    ? { ...mlp, imageShape: data.imageShape!, filters: (f['filters'] as number[] | undefined) ?? [32, 64], hidden: a.given.has('layers') ? mlp.hidden : [128] }
+    : null;
+  const model = cnnOptions ? buildCnn(cnnOptions) : buildMlp(mlp);
   const optOptions: Record<string, unknown> = { lr: f['lr'] as number };
   if (f['momentum'] !== undefined) optOptions['momentum'] = f['momentum'];
   const optimizer = createOptimizer(f['optimizer'] as string, optOptions);
@@ -183,7 +201,7 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
   const schedule = scheduleOf(a, epochs);
 
   say(io, `axon ${cmd} · ${data.title}: ${train.count} train / ${val?.count ?? 0} validation / ${test.count} test samples, ${width} features, ${classes} classes (loaded in ${loadSecs.toFixed(1)}s)`);
-  say(io, `model: ${describeMlp(mlp)} · ${countParameters(model).toLocaleString('en-US')} parameters`);
+  say(io, `model: ${cnnOptions ? describeCnn(cnnOptions) : describeMlp(mlp)} · ${countParameters(model).toLocaleString('en-US')} parameters`);
   say(io, `training: ${f['optimizer']} lr ${fmtLr(f['lr'] as number)}${schedule ? `, ${f['schedule']} schedule` : ''}, batch ${batchSize}, ${epochs} epoch${epochs === 1 ? '' : 's'}${f['augment'] ? ', augmented' : ''}, seed ${seed} · backend ${backendText(k)}`);
 
   const reporter = new EpochReporter(io, epochs);
@@ -194,13 +212,13 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
   if (stopper) callbacks.push(stopper);
 
   const yTrain = tensor(Float32Array.from(train.labels), [train.count]).keep();
-  const xVal = val ? tensor(val.x, [val.count, ...data.sampleShape]).keep() : null;
+  const xVal = val ? tensor(val.x, [val.count, ...sampleShape]).keep() : null;
   const yVal = val ? tensor(Float32Array.from(val.labels), [val.count]).keep() : null;
   const validationData = xVal && yVal ? ([xVal, yVal] as [Tensor, Tensor]) : undefined;
   const tTrain = performance.now();
   try {
     if (!f['augment']) {
-      const xTrain = tensor(train.x, [train.count, ...data.sampleShape]).keep();
+      const xTrain = tensor(train.x, [train.count, ...sampleShape]).keep();
       try {
         await model.fit(xTrain, yTrain, { epochs, batchSize, seed, validationData, callbacks });
       } finally {
@@ -214,7 +232,7 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
       for (let e = 0; e < epochs && !stopper?.stopped; e++) {
         const order = ds.gather(permutation(train.count, seed, e));
         const images = augmentImages(order.x, { ...aug, seed, offset: e * 5 * train.count });
-        const xe = tensor(images.data, [train.count, ...data.sampleShape]);
+        const xe = tensor(images.data, [train.count, ...sampleShape]);
         const ye = tensor(order.y.data, [train.count]);
         try {
           await model.fit(xe, ye, { epochs: 1, batchSize, shuffle: false, validationData, callbacks });
@@ -234,7 +252,7 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
   say(io, `trained ${done} epoch${done === 1 ? '' : 's'} in ${formatDuration(trainSecs)} (${(trainSecs / Math.max(1, done)).toFixed(2)} s/epoch, ${Math.round((train.count * done) / trainSecs)} samples/s)`);
   if (stopper?.restore(model)) say(io, `restored the weights of epoch ${stopper.bestEpoch + 1} (best validation loss ${stopper.best.toFixed(4)})`);
 
-  const score = await scoreSplit(model, testX, data.sampleShape, classes);
+  const score = await scoreSplit(model, testX, sampleShape, classes);
   say(io, '');
   say(io, `test: loss ${score.loss.toFixed(4)}  accuracy ${pct(score.accuracy)} (${Math.round(score.accuracy * test.count)}/${test.count}${data.testSource === 'split' ? `, a seeded ${Math.round((f['test-fraction'] as number) * 100)} % split` : ''})`);
   say(io, formatConfusion(score.confusion, data.classNames));
@@ -243,7 +261,7 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
     const path = await saveModelFile(cmd, f['save'] as string, model, {
       dataset: data.spec,
       classNames: data.classNames,
-      sampleShape: data.sampleShape,
+      sampleShape,
       imageShape: data.imageShape,
       rawScale: data.rawScale,
       standardization,
@@ -255,7 +273,8 @@ export async function trainCommand(a: ParsedArgs, io: CliIo, cmd = TRAIN_SPEC.na
   }
   if (f['plot'] !== undefined) {
     const path = resolve(f['plot'] as string);
-    const title = `${data.title} · ${[width, ...mlp.hidden, classes].join('-')} MLP · test accuracy ${pct(score.accuracy)}`;
+    const arch = cnnOptions ? `CNN (${cnnOptions.filters.join('-')} filters)` : `${[width, ...mlp.hidden, classes].join('-')} MLP`;
+    const title = `${data.title} · ${arch} · test accuracy ${pct(score.accuracy)}`;
     await writeFile(path, trainingCurvesSvg(title, reporter.curves));
     say(io, `wrote the training curves to ${path}`);
   }

@@ -3,6 +3,7 @@
  * row. Double-quoted cells (with `""` escapes) are understood; a quoted cell cannot span lines.
  */
 import { ArgumentError, AxonError, checkOptions, describeValue } from '../errors.js';
+import { checkMaxBytes, DEFAULT_MAX_BYTES, inputTooLarge } from '../limits.js';
 
 /** Options of {@link parseCsv}. */
 export interface ParseCsvOptions {
@@ -24,6 +25,13 @@ export interface ParseCsvOptions {
   name?: string;
   /** Function named at the start of error messages (the public caller). Default `'parseCsv'`. */
   caller?: string;
+  /**
+   * Largest accepted text (UTF-16 code units, ≈ bytes for ASCII) and largest float32 table
+   * (bytes), each checked before it is allocated. Default {@link DEFAULT_MAX_BYTES} (256 MiB);
+   * `Infinity` for none. Peak memory stays within a small multiple of it (the text, its lines,
+   * the table).
+   */
+  maxBytes?: number;
 }
 
 /** A parsed numeric table. */
@@ -40,7 +48,7 @@ export interface CsvTable {
   labelName?: string;
 }
 
-const OPTION_KEYS = ['header', 'labelColumn', 'delimiter', 'maxRows', 'name', 'caller'] as const;
+const OPTION_KEYS = ['header', 'labelColumn', 'delimiter', 'maxRows', 'name', 'caller', 'maxBytes'] as const;
 
 /**
  * Parses numeric CSV text into a Float32 table. Blank lines are skipped and a leading BOM is
@@ -64,27 +72,41 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable 
   if (maxRows !== Infinity && !(Number.isInteger(maxRows) && maxRows >= 1)) {
     throw new ArgumentError(`${fn}: option 'maxRows' expected a positive integer, given ${describeValue(maxRows)}`);
   }
+  const maxBytes = checkMaxBytes(fn, options.maxBytes, DEFAULT_MAX_BYTES);
   const fail = (what: string) => new AxonError('CORRUPT_DATA', `${fn}: ${name}: ${what}`);
+  if (text.length > maxBytes) throw inputTooLarge(fn, name, text.length, maxBytes);
 
-  const lines = (text.charCodeAt(0) === 0xfeff ? text.slice(1) : text).split('\n');
+  // Lines are found one at a time and a line's cells are counted before it is split: a text of
+  // 10^8 newlines or delimiters would otherwise build an array of 10^8 strings, which V8 cannot
+  // allocate (a fatal, uncatchable out-of-memory crash, not an exception).
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  const maxCells = Math.min(Math.floor(maxBytes / 4), MAX_CELLS_PER_ROW);
+  let pos = 0;
   let li = 0;
-  const nextCells = (): string[] | null => {
-    while (li < lines.length) {
-      let line = lines[li++]!;
+  const nextCells = (limit: number, tooMany: () => Error): string[] | null => {
+    while (pos <= body.length) {
+      let end = body.indexOf('\n', pos);
+      if (end < 0) end = body.length;
+      let line = body.slice(pos, end);
+      pos = end + 1;
+      li++;
       if (line.endsWith('\r')) line = line.slice(0, -1);
       if (line.trim() === '') continue;
+      // Short lines cannot hold many cells; the caller reports their exact count.
+      if (line.length >= Math.max(limit, 1 << 16) && countCells(line, delimiter, limit) > limit) throw tooMany();
       return splitLine(line, delimiter, () => fail(`line ${li}: unterminated quoted cell`));
     }
     return null;
   };
 
-  const first = nextCells();
+  const first = nextCells(maxCells, () => fail(`line ${li} has more than ${maxCells} cells (at most ${MAX_CELLS_PER_ROW}, and 4 bytes each must fit maxBytes = ${maxBytes})`));
   if (first === null) throw fail('empty input: no rows');
   const firstLine = li;
   const isHeader = headerOpt === 'auto' ? first.some((c) => !isNumberCell(c)) : headerOpt;
   const header = isHeader ? first.map((c) => c.trim()) : null;
   const width = first.length;
-  const firstData = isHeader ? nextCells() : first;
+  const tooWide = () => fail(`line ${li} has more than ${width} cells, expected ${width} (as in line ${firstLine}${isHeader ? ', the header' : ''})`);
+  const firstData = isHeader ? nextCells(width, tooWide) : first;
   if (firstData === null) throw fail(`line ${firstLine} is a header but no data rows follow`);
 
   const labelAt = resolveLabelColumn(fn, options.labelColumn, width, header);
@@ -93,15 +115,18 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable 
   for (let c = 0; c < width; c++) if (c !== labelAt) columns.push(header ? header[c]! : `c${c}`);
   const colName = (c: number) => (header ? `column ${c + 1} ('${header[c]}')` : `column ${c + 1}`);
 
-  let data: Float32Array = new Float32Array(Math.max(16, features * 256));
+  // Room for 256 rows, but never more cells than the text can hold (a cell takes ≥ 2 characters
+  // with its delimiter), so one very wide header cannot make this allocation huge.
+  let data: Float32Array = new Float32Array(Math.min(Math.max(16, features * 256), Math.ceil(text.length / 2) + 16));
   let labels: Float32Array | undefined = labelAt === undefined ? undefined : new Float32Array(256);
   let rows = 0;
-  for (let cells: string[] | null = firstData; cells !== null && rows < maxRows; cells = nextCells()) {
+  for (let cells: string[] | null = firstData; cells !== null && rows < maxRows; cells = rows < maxRows ? nextCells(width, tooWide) : null) {
     if (cells.length !== width) {
       throw fail(`line ${li} (data row ${rows + 1}) has ${cells.length} cells, expected ${width} (as in line ${firstLine}${isHeader ? ', the header' : ''})`);
     }
-    if ((rows + 1) * features > data.length) data = grow(data, (rows + 1) * features);
-    if (labels && rows + 1 > labels.length) labels = grow(labels, rows + 1);
+    if ((rows + 1) * width * 4 > maxBytes) throw inputTooLarge(fn, `${name} (as a float32 table of ${rows + 1} rows × ${width} columns)`, (rows + 1) * width * 4, maxBytes);
+    if ((rows + 1) * features > data.length) data = grow(data, (rows + 1) * features, maxBytes / 4);
+    if (labels && rows + 1 > labels.length) labels = grow(labels, rows + 1, maxBytes / 4);
     let o = rows * features;
     for (let c = 0; c < width; c++) {
       const cell = cells[c]!;
@@ -110,6 +135,8 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable 
         const shown = cell.trim() === '' ? 'an empty cell' : `${JSON.stringify(cell.trim())}, not a finite number`;
         throw fail(`line ${li} (data row ${rows + 1}), ${colName(c)}: ${shown}`);
       }
+      // Finite as a double but not as float32 (|v| > 3.4e38) would be stored as ±Infinity.
+      if (!Number.isFinite(Math.fround(v))) throw fail(`line ${li} (data row ${rows + 1}), ${colName(c)}: ${cell.trim()} is outside the float32 range (±3.4028235e38)`);
       if (c === labelAt) labels![rows] = v;
       else data[o++] = v;
     }
@@ -123,8 +150,19 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): CsvTable 
   return table;
 }
 
-function grow(a: Float32Array, need: number): Float32Array {
-  const b = new Float32Array(Math.max(need, a.length * 2));
+/** A copy of `a` with room for at least `need` values (doubling, but never past `cap`). */
+/** Most cells one row may have, whatever maxBytes allows (16 777 216). */
+const MAX_CELLS_PER_ROW = 2 ** 24;
+
+/** Cells in `line` (delimiters + 1, quotes ignored: an upper bound), counting stops past `limit`. */
+function countCells(line: string, delimiter: string, limit: number): number {
+  let n = 1;
+  for (let i = line.indexOf(delimiter); i >= 0 && n <= limit; i = line.indexOf(delimiter, i + 1)) n++;
+  return n;
+}
+
+function grow(a: Float32Array, need: number, cap: number): Float32Array {
+  const b = new Float32Array(Math.max(need, Math.min(a.length * 2, Math.floor(cap))));
   b.set(a);
   return b;
 }

@@ -8,7 +8,7 @@
  * seed, epoch })` visits samples in `fit`'s order for that epoch — identical on every backend.
  */
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
-import { oneHot as oneHotOp } from '../ops/onehot.js';
+import { checkClassIndices } from '../ops/onehot.js';
 import { tensor } from '../ops/create.js';
 import { sizeOf, type Tensor } from '../tensor.js';
 import { permutation } from '../train/shuffle.js';
@@ -256,7 +256,7 @@ export class Dataset {
   }
 
   /**
-   * A dataset whose targets are one-hot `[N, numClasses]` (via `ax.oneHot`). y must hold class
+   * A dataset whose targets are one-hot `[N, numClasses]` (`ax.oneHot`'s encoding and checks, on the host). y must hold class
    * indices (`[N]` or `[N, 1]`); a label outside [0, numClasses) throws naming it.
    */
   oneHot(numClasses: number): Dataset {
@@ -264,17 +264,14 @@ export class Dataset {
     if (y === this.x || !(y.shape.length === 1 || (y.shape.length === 2 && y.shape[1] === 1))) {
       throw new ShapeError(`Dataset.oneHot: expected class-index targets of shape [N] or [N, 1], given y ${fmtShape(y.shape)}`);
     }
-    const labels = tensor(y.data, [this.size]);
-    try {
-      const t = oneHotOp(labels, numClasses);
-      try {
-        return Dataset.wrap(this.x, { data: t.size > 0 ? t.dataSync() : new Float32Array(0), shape: [...t.shape] });
-      } finally {
-        t.dispose();
-      }
-    } finally {
-      labels.dispose();
+    if (typeof numClasses !== 'number' || !Number.isInteger(numClasses) || numClasses < 1) {
+      throw new ArgumentError(`oneHot: argument 'numClasses' expected a positive integer, given ${describeValue(numClasses)}`);
     }
+    // Encoded on the host (the labels are host data): no device round trip, so it works on every backend.
+    checkClassIndices(y.data, numClasses);
+    const data = new Float32Array(this.size * numClasses);
+    for (let i = 0; i < this.size; i++) data[i * numClasses + y.data[i]!] = 1;
+    return Dataset.wrap(this.x, { data, shape: [this.size, numClasses] });
   }
 
   toString(): string {

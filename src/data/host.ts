@@ -1,10 +1,12 @@
 /**
  * Host-side arrays for the data utilities (datasets, preprocessing fits, augmentation): a
  * Float32Array plus its shape, and the conversions from what users pass (tensors, nested
- * arrays, typed arrays with a shape). Everything here is synchronous (`dataSync`).
+ * arrays, typed arrays with a shape). Everything here is synchronous: host values are converted
+ * on the host (any backend); a tensor is read with `dataSync()` (not on webgpu, where the
+ * callers offer `…Async` forms; see src/readback.ts).
  */
 import { AxonError, ArgumentError, ShapeError, describeValue, fmtShape } from '../errors.js';
-import { tensor } from '../ops/create.js';
+import { flattenNested, toTensor } from '../ops/create.js';
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
 
 /** A dense row-major float32 array on the host with its shape (`data.length` = product of `shape`). */
@@ -27,7 +29,7 @@ export function isHostArrayLike(v: unknown): v is { data: ArrayLike<number>; sha
  */
 export function toHostArray(fn: string, arg: string, x: unknown): HostArray {
   if (x instanceof Tensor) {
-    x.assertLive(fn, arg);
+    toTensor(x, fn, arg); // live, and on the current backend
     return { data: x.size > 0 ? x.dataSync() : new Float32Array(0), shape: [...x.shape] };
   }
   if (isHostArrayLike(x)) {
@@ -41,17 +43,16 @@ export function toHostArray(fn: string, arg: string, x: unknown): HostArray {
     }
     return { data, shape: [...shape] };
   }
-  if (Array.isArray(x) || ArrayBuffer.isView(x)) {
-    let t: Tensor;
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) {
+    const data = Float32Array.from(x as unknown as ArrayLike<number>); // a copy, as before
+    return { data, shape: [data.length] };
+  }
+  if (Array.isArray(x)) {
+    // Flattened on the host: no tensor round trip (which would need a synchronous read).
     try {
-      t = ArrayBuffer.isView(x) ? tensor(x as unknown as Float32Array) : tensor(x as NestedArray);
+      return flattenNested(x as NestedArray);
     } catch (e) {
       throw new ArgumentError(`${fn}: argument '${arg}': ${(e as Error).message}`);
-    }
-    try {
-      return { data: t.size > 0 ? t.dataSync() : new Float32Array(0), shape: [...t.shape] };
-    } finally {
-      t.dispose();
     }
   }
   throw new ArgumentError(`${fn}: argument '${arg}' expected a Tensor, nested number arrays or { data, shape }, given ${describeValue(x)}`);

@@ -7,10 +7,13 @@
  * then the values, big-endian, row-major. MNIST images are magic 2051 (0x0803: uint8, rank 3),
  * labels 2049 (0x0801: uint8, rank 1).
  */
-import { ArgumentError, AxonError, checkOptions, describeValue } from '../errors.js';
+import { ArgumentError, AxonError, checkOptions, describeValue, nearest } from '../errors.js';
+import { checkMaxBytes, DEFAULT_MAX_BYTES, inputTooLarge } from '../limits.js';
 
 /** Element types an IDX file can hold. */
 export type IdxDtype = 'uint8' | 'int8' | 'int16' | 'int32' | 'float32' | 'float64';
+
+const DTYPE_NAMES: readonly IdxDtype[] = ['uint8', 'int8', 'int16', 'int32', 'float32', 'float64'];
 
 /** The typed array that holds each {@link IdxDtype}. */
 export type IdxValues = Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
@@ -35,6 +38,11 @@ export interface ParseIdxOptions {
   maxElements?: number;
   /** Largest accepted rank. Default 8. */
   maxRank?: number;
+  /**
+   * Largest accepted input and decoded output, bytes (checked before decoding). Default
+   * {@link DEFAULT_MAX_BYTES} (256 MiB); `Infinity` for none.
+   */
+  maxBytes?: number;
 }
 
 /** MNIST image files: uint8, rank 3 ([N, rows, cols]). */
@@ -62,11 +70,14 @@ function corruptIn(caller: string, name: string): (what: string) => AxonError {
  */
 export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxData {
   if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`parseIdx: argument 'bytes' expected a Uint8Array, given ${describeValue(bytes)}`);
-  checkOptions('parseIdx', options, ['name', 'caller', 'maxElements', 'maxRank']);
+  checkOptions('parseIdx', options, ['name', 'caller', 'maxElements', 'maxRank', 'maxBytes']);
+  const caller = options.caller ?? 'parseIdx';
   const name = options.name ?? 'IDX data';
-  const maxElements = options.maxElements ?? 2 ** 28;
-  const maxRank = options.maxRank ?? 8;
-  const corrupt = corruptIn(options.caller ?? 'parseIdx', name);
+  const maxElements = checkCount(caller, 'maxElements', options.maxElements, 2 ** 28);
+  const maxRank = checkCount(caller, 'maxRank', options.maxRank, 8);
+  const maxBytes = checkMaxBytes(caller, options.maxBytes, DEFAULT_MAX_BYTES);
+  const corrupt = corruptIn(caller, name);
+  if (bytes.length > maxBytes) throw inputTooLarge(caller, name, bytes.length, maxBytes);
   if (isGzip(bytes)) throw corrupt('it is gzip-compressed (starts with 1f 8b); gunzip it first');
   if (bytes.length < 4) throw corrupt(`truncated: ${bytes.length} bytes, the header alone needs at least 4`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -90,6 +101,7 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxD
     }
   }
   const want = headerBytes + elements * type.bytes;
+  if (want > maxBytes) throw inputTooLarge(caller, `${name} (header: ${type.dtype} [${shape.join(', ')}])`, want, maxBytes);
   if (bytes.length < want) {
     throw corrupt(`truncated: header says ${type.dtype} [${shape.join(', ')}] = ${want} bytes, but there are only ${bytes.length} (${want - bytes.length} missing)`);
   }
@@ -97,6 +109,14 @@ export function parseIdx(bytes: Uint8Array, options: ParseIdxOptions = {}): IdxD
     throw corrupt(`${bytes.length - want} bytes after the end of the data: header says ${type.dtype} [${shape.join(', ')}] = ${want} bytes, the file has ${bytes.length} (wrong counts in the header?)`);
   }
   return { dtype: type.dtype, shape, data: decode(type.dtype, bytes, view, headerBytes, elements), magic };
+}
+
+function checkCount(caller: string, key: string, v: unknown, dflt: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !(v === Infinity || (Number.isSafeInteger(v) && v >= 1))) {
+    throw new ArgumentError(`${caller}: option '${key}' expected a positive integer, given ${describeValue(v)}`);
+  }
+  return v;
 }
 
 function decode(dtype: IdxDtype, bytes: Uint8Array, view: DataView, at: number, n: number): IdxValues {
@@ -130,6 +150,7 @@ function decode(dtype: IdxDtype, bytes: Uint8Array, view: DataView, at: number, 
 
 /** True when `bytes` starts with the gzip magic 1f 8b. */
 export function isGzip(bytes: Uint8Array): boolean {
+  if (!(bytes instanceof Uint8Array)) throw new ArgumentError(`isGzip: argument 'bytes' expected a Uint8Array, given ${describeValue(bytes)}`);
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
 
@@ -140,7 +161,7 @@ export function isGzip(bytes: Uint8Array): boolean {
 export function encodeIdx(data: IdxValues, shape: readonly number[], dtype?: IdxDtype): Uint8Array {
   const dt = dtype ?? dtypeOf(data);
   const entry = Object.entries(TYPES).find(([, t]) => t.dtype === dt);
-  if (!entry) throw new ArgumentError(`encodeIdx: unknown dtype ${describeValue(dt)}; valid: uint8, int8, int16, int32, float32, float64`);
+  if (!entry) throw new ArgumentError(`encodeIdx: unknown dtype ${describeValue(dt)}${typeof dt === 'string' && nearest(dt, DTYPE_NAMES) ? ` (did you mean '${nearest(dt, DTYPE_NAMES)}'?)` : ''}; valid: ${DTYPE_NAMES.join(', ')}`);
   const code = Number(entry[0]);
   const size = entry[1].bytes;
   if (shape.length < 1 || shape.length > 255 || shape.some((d) => !Number.isInteger(d) || d < 0 || d > 0xffffffff)) {

@@ -8,7 +8,8 @@
  * buffer before anything is allocated, and every defect is an `AxonError('CORRUPT_DATA')` that
  * says what is wrong. Float32 is written; F32, F64, F16 and BF16 are read (converted to float32).
  */
-import { AxonError, ArgumentError, describeValue } from '../errors.js';
+import { AxonError, ArgumentError, ShapeError, checkOptions, describeValue } from '../errors.js';
+import { checkMaxBytes, DEFAULT_MAX_BYTES, inputTooLarge } from '../limits.js';
 
 /** Largest accepted JSON header (bytes), as in the reference implementation. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
@@ -32,6 +33,16 @@ export interface SafeTensor {
   dtype?: string;
 }
 
+/** Options of {@link decodeSafetensors}. */
+export interface DecodeSafetensorsOptions {
+  /**
+   * Largest accepted input, and largest total of decoded float32 tensors (bytes; F16/BF16 double
+   * in size), both checked before anything is allocated. Default {@link DEFAULT_MAX_BYTES}
+   * (256 MiB); `Infinity` for none.
+   */
+  maxBytes?: number;
+}
+
 /** Decoded contents of a safetensors buffer: tensors in file order, and the metadata map. */
 export interface SafetensorsFile {
   tensors: Map<string, SafeTensor>;
@@ -51,14 +62,18 @@ const littleEndian = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
  */
 export function encodeSafetensors(tensors: Iterable<[string, SafeTensor]> | Record<string, SafeTensor>, metadata?: Record<string, string>): Uint8Array {
   const fn = 'encodeSafetensors';
+  if (tensors === null || typeof tensors !== 'object') throw new ArgumentError(`${fn}: argument 'tensors' expected a Map, [name, tensor] pairs or an object of tensors, given ${describeValue(tensors)}`);
   const entries: Array<[string, SafeTensor]> = Symbol.iterator in Object(tensors) ? [...(tensors as Iterable<[string, SafeTensor]>)] : Object.entries(tensors as Record<string, SafeTensor>);
-  const header: Record<string, unknown> = {};
+  // The header JSON is written by hand, in the given order: an object would move integer-like
+  // names ("0", "1") to the front and treat a '__proto__' name as its prototype.
+  const parts: string[] = [];
+  const member = (k: string, v: unknown) => `${JSON.stringify(k)}:${JSON.stringify(v)}`;
   if (metadata !== undefined) {
     if (metadata === null || typeof metadata !== 'object') throw new ArgumentError(`${fn}: argument 'metadata' expected an object of strings, given ${describeValue(metadata)}`);
     for (const [k, v] of Object.entries(metadata)) {
       if (typeof v !== 'string') throw new ArgumentError(`${fn}: metadata '${k}' expected a string, given ${describeValue(v)}`);
     }
-    header.__metadata__ = { ...metadata };
+    parts.push(`"__metadata__":{${Object.entries(metadata).map(([k, v]) => member(k, v)).join(',')}}`);
   }
   const seen = new Set<string>();
   let offset = 0;
@@ -72,11 +87,11 @@ export function encodeSafetensors(tensors: Iterable<[string, SafeTensor]> | Reco
       if (!Number.isSafeInteger(d) || d < 0) throw new ArgumentError(`${fn}: tensor '${name}' has an invalid dimension ${describeValue(d)}`);
       n *= d;
     }
-    if (n !== t.data.length) throw new ArgumentError(`${fn}: tensor '${name}' has shape [${t.shape.join(', ')}] (${n} elements) but ${t.data.length} values`);
-    header[name] = { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * n] };
+    if (n !== t.data.length) throw new ShapeError(`${fn}: tensor '${name}' has shape [${t.shape.join(', ')}] (${n} elements) but ${t.data.length} values; expected one value per element`);
+    parts.push(member(name, { dtype: 'F32', shape: [...t.shape], data_offsets: [offset, offset + 4 * n] }));
     offset += 4 * n;
   }
-  let json = JSON.stringify(header);
+  let json = `{${parts.join(',')}}`;
   let headerBytes = new TextEncoder().encode(json);
   const pad = (8 - (headerBytes.length % 8)) % 8;
   if (pad > 0) {
@@ -130,6 +145,17 @@ function isDims(v: unknown): v is number[] {
   return Array.isArray(v);
 }
 
+/** JSON of a value for messages, cut to 80 characters (a hostile header can be huge). */
+function brief(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** Own-key lookup: `'toString' in READABLE` is true, so plain `in` would accept it as a dtype. */
+function readable(dtype: string): number | undefined {
+  return Object.prototype.hasOwnProperty.call(READABLE, dtype) ? READABLE[dtype] : undefined;
+}
+
 /** Converts `n` elements of `dtype` starting at byte `pos` of `bytes` into float32. */
 function convert(bytes: Uint8Array, pos: number, n: number, dtype: string): Float32Array {
   const out = new Float32Array(n);
@@ -169,12 +195,15 @@ function halfToFloat(h: number): number {
  * tensor's byte range matches its shape and lies inside the data; ranges neither overlap nor
  * leave gaps and cover the data section exactly. Any violation → `AxonError('CORRUPT_DATA')`.
  */
-export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
+export function decodeSafetensors(bytes: Uint8Array, options: DecodeSafetensorsOptions = {}): SafetensorsFile {
+  checkOptions('decodeSafetensors', options, ['maxBytes']);
+  const maxBytes = checkMaxBytes('decodeSafetensors', options.maxBytes, DEFAULT_MAX_BYTES);
   if (!(bytes instanceof Uint8Array)) {
     if (bytes && ArrayBuffer.isView(bytes)) bytes = new Uint8Array((bytes as ArrayBufferView).buffer, (bytes as ArrayBufferView).byteOffset, (bytes as ArrayBufferView).byteLength);
     else if ((bytes as unknown) instanceof ArrayBuffer) bytes = new Uint8Array(bytes as unknown as ArrayBuffer);
     else throw new ArgumentError(`decodeSafetensors: argument 'bytes' expected a Uint8Array, given ${describeValue(bytes)}`);
   }
+  if (bytes.length > maxBytes) throw inputTooLarge('safetensors', 'the buffer', bytes.length, maxBytes);
   if (bytes.length < 8) throw corrupt(`buffer of ${bytes.length} bytes is too short for the 8-byte header length`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const lo = dv.getUint32(0, true);
@@ -206,12 +235,18 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
   const dataLen = bytes.length - dataStart;
   const metadata: Record<string, string> = {};
   const specs: Array<{ name: string; dtype: string; shape: number[]; n: number; begin: number; end: number }> = [];
-  for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
+  // In file order: Object.entries would move integer-like names ("0", "1", …) to the front.
+  const byName = new Map(Object.entries(header as Record<string, unknown>));
+  if (byName.size !== keys.length) throw corrupt(`header has ${byName.size} entries but ${keys.length} top-level names were found`);
+  let outBytes = 0;
+  for (const name of keys) {
+    const raw = byName.get(name);
     if (name === '__metadata__') {
       if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw corrupt(`'__metadata__' expected an object of strings, given ${describeValue(raw)}`);
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') throw corrupt(`metadata '${k}' expected a string, given ${describeValue(v)}`);
-        metadata[k] = v;
+        // An own property even for '__proto__' (plain assignment would set the prototype).
+        Object.defineProperty(metadata, k, { value: v, enumerable: true, writable: true, configurable: true });
       }
       continue;
     }
@@ -221,28 +256,35 @@ export function decodeSafetensors(bytes: Uint8Array): SafetensorsFile {
       if (k !== 'dtype' && k !== 'shape' && k !== 'data_offsets') throw corrupt(`tensor '${name}' has an unknown field '${k}'`);
     }
     const dtype = entry.dtype;
-    if (typeof dtype !== 'string' || !(dtype in READABLE || KNOWN_OTHER.includes(dtype))) {
-      throw corrupt(`tensor '${name}' has unknown dtype ${describeValue(dtype)}; valid: ${[...Object.keys(READABLE), ...KNOWN_OTHER].join(', ')}`);
+    if (typeof dtype !== 'string' || !(readable(dtype) !== undefined || KNOWN_OTHER.includes(dtype))) {
+      throw corrupt(`tensor '${name}' has unknown dtype ${typeof dtype === 'string' ? brief(dtype) : describeValue(dtype)}; valid: ${[...Object.keys(READABLE), ...KNOWN_OTHER].join(', ')}`);
     }
-    if (!(dtype in READABLE)) throw new AxonError('UNSUPPORTED', `safetensors: tensor '${name}' has dtype '${dtype}'; axon reads only ${Object.keys(READABLE).join(', ')} (converted to float32)`);
+    const size = readable(dtype);
+    if (size === undefined) throw new AxonError('UNSUPPORTED', `safetensors: tensor '${name}' has dtype '${dtype}'; axon reads only ${Object.keys(READABLE).join(', ')} (converted to float32)`);
     const shape = entry.shape;
     if (!isDims(shape)) throw corrupt(`tensor '${name}' shape expected an array of integers, given ${describeValue(shape)}`);
     if (shape.length > MAX_RANK) throw corrupt(`tensor '${name}' has rank ${shape.length} (limit ${MAX_RANK})`);
-    let n = 1;
     for (const d of shape) {
-      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw corrupt(`tensor '${name}' has an invalid dimension ${describeValue(d)} (expected a non-negative integer)`);
+      if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) throw corrupt(`tensor '${name}' has an invalid dimension ${typeof d === 'number' ? d : brief(d)} (expected a non-negative integer)`);
+    }
+    // A zero dimension makes the tensor empty whatever the others say ([1e15, 0] is valid).
+    let n = shape.includes(0) ? 0 : 1;
+    for (const d of shape) {
+      if (n === 0) break;
       n *= d;
       if (n > MAX_TENSOR_ELEMENTS) throw corrupt(`tensor '${name}' shape [${shape.join(', ')}] has more than ${MAX_TENSOR_ELEMENTS} elements`);
     }
     const offs = entry.data_offsets;
     if (!Array.isArray(offs) || offs.length !== 2 || !offs.every((o) => typeof o === 'number' && Number.isSafeInteger(o) && o >= 0)) {
-      throw corrupt(`tensor '${name}' data_offsets expected [begin, end] non-negative integers, given ${JSON.stringify(offs)}`);
+      throw corrupt(`tensor '${name}' data_offsets expected [begin, end] non-negative integers, given ${brief(offs)}`);
     }
     const [begin, end] = offs as [number, number];
     if (end < begin) throw corrupt(`tensor '${name}' data_offsets [${begin}, ${end}] end before begin`);
     if (end > dataLen) throw corrupt(`tensor '${name}' data_offsets [${begin}, ${end}] run past the ${dataLen}-byte data section`);
-    const want = n * READABLE[dtype]!;
+    const want = n * size;
     if (end - begin !== want) throw corrupt(`tensor '${name}' of dtype ${dtype} and shape [${shape.join(', ')}] needs ${want} bytes but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    outBytes += 4 * n;
+    if (outBytes > maxBytes) throw inputTooLarge('safetensors', `the tensors decoded to float32 (up to '${name}')`, outBytes, maxBytes);
     specs.push({ name, dtype, shape: [...shape], n, begin, end });
   }
   const sorted = [...specs].sort((a, b) => a.begin - b.begin || a.end - b.end);

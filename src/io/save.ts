@@ -9,6 +9,7 @@ import type { Module, ModuleConfig } from '../nn/module.js';
 import type { CompileConfig, TrainableModel } from '../train/compile.js';
 import { encodeSafetensors } from './safetensors.js';
 import { readModelWeights } from './weights.js';
+import { checkModule } from '../nn/module.js';
 
 /** Format tag of saved models. */
 export const MODEL_FORMAT = 'axon.model';
@@ -50,6 +51,7 @@ export interface SaveOptions {
 /** Implements `model.save(options)`. */
 export async function saveModel(model: Module, options: SaveOptions = {}): Promise<SavedModel> {
   const fn = 'save';
+  checkModule(fn, model);
   checkOptions(fn, options, ['includeOptimizer']);
   const includeOptimizer = options.includeOptimizer ?? false;
   if (typeof includeOptimizer !== 'boolean') throw new ArgumentError(`${fn}: option 'includeOptimizer' expected a boolean, given ${describeValue(includeOptimizer)}`);
@@ -64,7 +66,7 @@ export async function saveModel(model: Module, options: SaveOptions = {}): Promi
   const weights = encodeSafetensors(await readModelWeights(model), { format: MODEL_FORMAT, version: String(MODEL_FORMAT_VERSION) });
   const saved: SavedModel = { config, weights };
   if (includeOptimizer && st) {
-    const s = st.optimizer.state();
+    const s = await st.optimizer.stateAsync();
     const entries: Array<[string, { shape: number[]; data: Float32Array }]> = [];
     for (const [i, slot] of Object.entries(s.slots)) {
       for (const [name, buf] of Object.entries(slot)) entries.push([`${i}.${name}`, { shape: [buf.length], data: buf }]);

@@ -87,7 +87,7 @@ export function writeModelWeights(model: Module, weights: ReadonlyMap<string, { 
   const names = new Set(specs.map((s) => s.name));
   for (const s of specs) {
     const w = weights.get(s.name);
-    if (!w) throw new AxonError('CORRUPT_DATA', `${fn}: weight '${s.name}' (shape ${fmtShape(s.shape)}) is missing`);
+    if (!w) throw new AxonError('CORRUPT_DATA', `${fn}: weight '${s.name}' (shape ${fmtShape(s.shape)}) is missing; expected one tensor per weight of the model`);
     if (w.shape.length !== s.shape.length || w.shape.some((d, i) => d !== s.shape[i])) {
       throw new ShapeError(`${fn}: weight '${s.name}' expected shape ${fmtShape(s.shape)}, given ${fmtShape(w.shape)}`);
     }

@@ -21,6 +21,7 @@
  *   kernel, the argument, what was expected and what was given. Kernels themselves trust those
  *   checks.
  */
+import { AxonError, checkName, type AxonErrorCode } from '../errors.js';
 
 /** Elementwise activations, each with a derivative kernel. DESIGN §5 gives the definitions. */
 export type Activation =
@@ -63,6 +64,7 @@ export const ACTIVATIONS: readonly Activation[] = [
 
 /** The default `alpha` of an activation: leakyRelu's slope 0.01, elu's alpha 1 (others ignore it). */
 export function defaultActivationAlpha(act: Activation): number {
+  checkName('defaultActivationAlpha', 'activation', act, ACTIVATIONS);
   return act === 'leakyRelu' ? 0.01 : 1;
 }
 
@@ -245,11 +247,43 @@ export interface AdadeltaParams extends OptimBase {
   eps: number;
 }
 
+/**
+ * Geometry of a 2-D convolution or pooling window over NCHW data (DESIGN: layout is NCHW —
+ * batch, channels, height, width, row-major). Output size per axis:
+ * `out = floor((in + padBefore + padAfter − dilation·(kernel − 1) − 1) / stride) + 1`; the caller
+ * computes `outH`/`outW` (which fixes the implied bottom/right padding) and validates them.
+ * Padded positions read as 0 for convolution, are skipped by max pooling and (unless
+ * `countIncludePad`) by average pooling.
+ */
+export interface Conv2dGeometry {
+  batch: number;
+  channels: number;
+  height: number;
+  width: number;
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  /** Zero rows added above the input. */
+  padTop: number;
+  /** Zero columns added left of the input. */
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
 /** Static facts about a backend, for `getBackend().info`. */
 export interface BackendInfo {
   simd?: boolean;
   relaxedSimd?: boolean;
   threads?: number;
+  /**
+   * Which build of the backend runs. wasm: 'simd' | 'relaxed' | 'threads' | 'relaxed-threads',
+   * read from the module itself (so also for a module passed with `init({ wasm })`).
+   */
+  build?: string;
   /** Free-form notes (e.g. why threads are off). */
   notes?: string[];
 }
@@ -373,6 +407,41 @@ export interface Kernels {
    */
   pairwiseDistance(metric: DistanceMetric, a: Storage, b: Storage, out: Storage, m: number, n: number, d: number): void;
 
+  // ---- convolution and pooling (NCHW, see Conv2dGeometry) -----------------------------
+  /**
+   * Unfolds image patches: `cols` is `[batch·outH·outW, channels·kernelH·kernelW]`, row
+   * `(n, oh, ow)`, column `(c, ki, kj)`, holding
+   * `x[n, c, oh·strideH − padTop + ki·dilationH, ow·strideW − padLeft + kj·dilationW]` or 0 where
+   * that falls in the padding. A convolution is then `cols · Wᵀ` with W `[outC, channels·kH·kW]`.
+   */
+  im2col(x: Storage, cols: Storage, g: Conv2dGeometry): void;
+  /**
+   * The adjoint of {@link Kernels.im2col}: `x` `[batch, channels, height, width]` is overwritten with
+   * the sum, over every `cols` entry, of the entry at the input position it was read from
+   * (padding entries are dropped). Used for the input gradient of a convolution.
+   */
+  col2im(cols: Storage, x: Storage, g: Conv2dGeometry): void;
+  /**
+   * Max pooling: `out` `[batch, channels, outH, outW]` = the window maximum (padding skipped; NaN
+   * counts as maximal, first maximum wins), and `argmax` (same shape) the flat index `ih·width + iw`
+   * of that element within its input plane, as float. A window entirely in padding gives −Inf and
+   * index −1.
+   */
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, g: Conv2dGeometry): void;
+  /**
+   * Max pooling's gradient: `dx` (overwritten, `[batch, channels, height, width]`) = Σ of `dy` routed
+   * to each `argmax`. `argmax` must be what {@link Kernels.maxPool2d} wrote for the same geometry
+   * (an index outside its own window is not routed the same way on every backend).
+   */
+  maxPool2dBackward(dy: Storage, argmax: Storage, dx: Storage, g: Conv2dGeometry): void;
+  /**
+   * Average pooling: `out` = window sum / divisor, where the divisor is `kernelH·kernelW` when
+   * `countIncludePad` (torch's default) or the number of in-image positions otherwise.
+   */
+  avgPool2d(x: Storage, out: Storage, g: Conv2dGeometry, countIncludePad: boolean): void;
+  /** Average pooling's gradient: `dx` (overwritten) receives `dy / divisor` at every position of each window. */
+  avgPool2dBackward(dy: Storage, dx: Storage, g: Conv2dGeometry, countIncludePad: boolean): void;
+
   // ---- batch normalisation (x viewed as [outer, channels, inner]) ---------------------
   /** Per-channel mean and biased variance over `outer·inner` elements, numerically sound for large means; NaN when `outer·inner = 0`. */
   batchNormStats(x: Storage, mean: Storage, variance: Storage, outer: number, channels: number, inner: number): void;
@@ -409,12 +478,16 @@ export interface Kernels {
   adadeltaStep(p: AdadeltaParams): void;
 }
 
-/** Error thrown by backends for invalid kernel arguments. `kernel` and `argument` name the culprit. */
-export class KernelError extends Error {
+/**
+ * Error thrown by backends for invalid kernel arguments: an {@link AxonError} (code
+ * 'INVALID_ARGUMENT' unless the backend says otherwise: 'DISPOSED' for a freed handle,
+ * 'SHAPE_MISMATCH' for a handle too small for the sizes). `kernel` and `argument` name the culprit.
+ */
+export class KernelError extends AxonError {
   readonly kernel: string;
   readonly argument: string;
-  constructor(kernel: string, argument: string, expected: string, given: string) {
-    super(`${kernel}: argument '${argument}' expected ${expected}, given ${given}`);
+  constructor(kernel: string, argument: string, expected: string, given: string, code: AxonErrorCode = 'INVALID_ARGUMENT') {
+    super(code, `${kernel}: argument '${argument}' expected ${expected}, given ${given}`);
     this.name = 'KernelError';
     this.kernel = kernel;
     this.argument = argument;

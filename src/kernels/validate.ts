@@ -16,6 +16,7 @@ import {
   type BatchNormBackwardParams,
   type BatchNormForwardParams,
   type Broadcast,
+  type Conv2dGeometry,
   type GemmParams,
   type RmspropParams,
   type SgdParams,
@@ -70,18 +71,21 @@ export function checkStorage(kernel: string, arg: string, s: unknown, need: numb
     throw new KernelError(kernel, arg, `a ${backend} storage handle`, describe(s));
   }
   const st = s as Storage;
-  if (st.disposed) throw new KernelError(kernel, arg, 'a live storage handle', 'a disposed one');
+  if (st.disposed) throw new KernelError(kernel, arg, 'a live storage handle', 'a disposed one', 'DISPOSED');
   if (!isOwn(st)) {
     if (st.backend === backend) throw new KernelError(kernel, arg, `a storage handle of this '${backend}' backend instance`, 'one from another instance');
     throw new KernelError(kernel, arg, `a storage handle of the '${backend}' backend`, `one of '${st.backend}'`);
   }
-  if (st.size < need) throw new KernelError(kernel, arg, `at least ${need} elements`, `${st.size}`);
+  if (st.size < need) throw new KernelError(kernel, arg, `at least ${need} elements`, `${st.size}`, 'SHAPE_MISMATCH');
   return st;
 }
 
 /** Throws unless `out` is distinct from every listed input. */
 export function checkDistinct(kernel: string, outArg: string, out: Storage, inputs: Record<string, Storage | undefined>): void {
-  for (const [name, s] of Object.entries(inputs)) {
+  // for-in, not Object.entries: this runs on every gemm, and the entry arrays were a tenth of a
+  // batch-1 predict() (profiled).
+  for (const name in inputs) {
+    const s = inputs[name];
     if (s !== undefined && s === out) {
       throw new KernelError(kernel, outArg, `a handle distinct from '${name}'`, 'the same handle');
     }
@@ -102,6 +106,52 @@ export function broadcastNeed(mode: Broadcast, rows: number, cols: number): numb
     case 'scalar':
       return 1;
   }
+}
+
+/** Element counts of a validated {@link Conv2dGeometry}. */
+export interface Conv2dSizes {
+  /** `batch·channels·height·width` (x, dx). */
+  input: number;
+  /** `batch·channels·outH·outW` (pooling out, argmax, dy). */
+  output: number;
+  /** `batch·outH·outW·channels·kernelH·kernelW` (im2col's cols). */
+  cols: number;
+}
+
+const GEOMETRY_FIELDS = [
+  'batch', 'channels', 'height', 'width', 'kernelH', 'kernelW', 'strideH', 'strideW',
+  'padTop', 'padLeft', 'dilationH', 'dilationW', 'outH', 'outW',
+] as const satisfies readonly (keyof Conv2dGeometry)[];
+
+/** Largest geometry field: keeps every window coordinate inside an i32 (wasm, WGSL). */
+const GEOMETRY_MAX = 2 ** 31 - 1;
+
+/** One spatial axis of a convolution geometry (see {@link Validator.conv2dGeometry}). */
+function geometryAxis(kernel: string, axis: 'H' | 'W', size: number, k: number, stride: number, padBefore: number, dilation: number, out: number): void {
+  const outArg = `g.out${axis}`;
+  const sizeName = axis === 'H' ? 'height' : 'width';
+  const padName = axis === 'H' ? 'padTop' : 'padLeft';
+  const span = dilation * (k - 1) + 1;
+  if (span > GEOMETRY_MAX) throw new KernelError(kernel, `g.dilation${axis}`, `a window span dilation·(kernel − 1) + 1 below 2^31`, String(span));
+  if (size + 2 * padBefore + 2 * span > GEOMETRY_MAX) {
+    throw new KernelError(kernel, `g.${padName}`, `${sizeName} + 2·${padName} + 2·window span below 2^31 (${sizeName} ${size}, span ${span})`, String(padBefore));
+  }
+  const reach = size + padBefore - span; // last start of a window that fits without padding after
+  const least = reach >= 0 ? Math.floor(reach / stride) + 1 : 1;
+  // Any larger out is some explicit padding after the input; only window coordinates must fit an i32.
+  const most = Math.floor((GEOMETRY_MAX - 2 * span - size - 2 * padBefore) / stride) + 1;
+  if (out < least || out > most) {
+    throw new KernelError(
+      kernel, outArg,
+      `an integer in [${least}, ${most}] (${sizeName} ${size}, kernel ${k}, stride ${stride}, ${padName} ${padBefore}, dilation ${dilation}: out = floor((${sizeName} + ${padName} + padAfter − ${span}) / ${stride}) + 1 for some padAfter ≥ 0)`,
+      String(out),
+    );
+  }
+}
+
+/** Max pooling's argmax holds `ih·width + iw` as float32: exact only for planes up to 2^24 elements. */
+function argmaxPlane(kernel: string, g: Conv2dGeometry): void {
+  if (g.height * g.width > 2 ** 24) throw new KernelError(kernel, 'g.height', `height·width ≤ 2^24 (argmax indices are float32)`, `${g.height}·${g.width}`);
 }
 
 /**
@@ -353,6 +403,99 @@ export class Validator {
     this.storage(k, 'b', b, n * d);
     this.storage(k, 'out', out, m * n);
     checkDistinct(k, 'out', out, { a, b });
+  }
+
+  // ---- convolution and pooling ---------------------------------------------------------
+
+  /**
+   * Checks a {@link Conv2dGeometry} for `kernel` and returns its element counts. Every field is
+   * an integer in [0, 2^31); kernel, stride and dilation are ≥ 1; per axis, `out ≥ 1` and `out`
+   * equals the Conv2dGeometry formula for some bottom/right padding ≥ 0, i.e. the windows reach
+   * the end of the input: `out ≥ floor((in + padBefore − span) / stride) + 1` with span =
+   * `dilation·(kernel − 1) + 1` (a larger out is explicit padding after the input, e.g.
+   * `[top, bottom]` with bottom > top). Window coordinates must fit an i32:
+   * `in + 2·padBefore + 2·span ≤ 2^31 − 1` and `(out − 1)·stride` within the same budget.
+   */
+  conv2dGeometry(kernel: string, g: Conv2dGeometry): Conv2dSizes {
+    if (g === null || typeof g !== 'object') throw new KernelError(kernel, 'g', 'a Conv2dGeometry object', describe(g));
+    for (const f of GEOMETRY_FIELDS) {
+      const v = g[f];
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || v > GEOMETRY_MAX) {
+        throw new KernelError(kernel, `g.${f}`, 'an integer in [0, 2^31)', describe(v));
+      }
+    }
+    for (const f of ['kernelH', 'kernelW', 'strideH', 'strideW', 'dilationH', 'dilationW'] as const) {
+      if (g[f] < 1) throw new KernelError(kernel, `g.${f}`, 'an integer ≥ 1', String(g[f]));
+    }
+    geometryAxis(kernel, 'H', g.height, g.kernelH, g.strideH, g.padTop, g.dilationH, g.outH);
+    geometryAxis(kernel, 'W', g.width, g.kernelW, g.strideW, g.padLeft, g.dilationW, g.outW);
+    const planes = g.batch * g.channels;
+    return {
+      input: planes * g.height * g.width,
+      output: planes * g.outH * g.outW,
+      cols: g.batch * g.outH * g.outW * g.channels * g.kernelH * g.kernelW,
+    };
+  }
+
+  im2col(x: Storage, cols: Storage, g: Conv2dGeometry): Conv2dSizes {
+    const k = 'im2col';
+    const s = this.conv2dGeometry(k, g);
+    this.storage(k, 'x', x, s.input);
+    this.storage(k, 'cols', cols, s.cols);
+    checkDistinct(k, 'cols', cols, { x });
+    return s;
+  }
+
+  col2im(cols: Storage, x: Storage, g: Conv2dGeometry): Conv2dSizes {
+    const k = 'col2im';
+    const s = this.conv2dGeometry(k, g);
+    this.storage(k, 'cols', cols, s.cols);
+    this.storage(k, 'x', x, s.input);
+    checkDistinct(k, 'x', x, { cols });
+    return s;
+  }
+
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, g: Conv2dGeometry): Conv2dSizes {
+    const k = 'maxPool2d';
+    const s = this.conv2dGeometry(k, g);
+    argmaxPlane(k, g);
+    this.storage(k, 'x', x, s.input);
+    this.storage(k, 'out', out, s.output);
+    this.storage(k, 'argmax', argmax, s.output);
+    checkDistinct(k, 'out', out, { x });
+    checkDistinct(k, 'argmax', argmax, { x, out });
+    return s;
+  }
+
+  maxPool2dBackward(dy: Storage, argmax: Storage, dx: Storage, g: Conv2dGeometry): Conv2dSizes {
+    const k = 'maxPool2dBackward';
+    const s = this.conv2dGeometry(k, g);
+    argmaxPlane(k, g);
+    this.storage(k, 'dy', dy, s.output);
+    this.storage(k, 'argmax', argmax, s.output);
+    this.storage(k, 'dx', dx, s.input);
+    checkDistinct(k, 'dx', dx, { dy, argmax });
+    return s;
+  }
+
+  avgPool2d(x: Storage, out: Storage, g: Conv2dGeometry, countIncludePad: boolean): Conv2dSizes {
+    const k = 'avgPool2d';
+    const s = this.conv2dGeometry(k, g);
+    if (typeof countIncludePad !== 'boolean') throw new KernelError(k, 'countIncludePad', 'a boolean', describe(countIncludePad));
+    this.storage(k, 'x', x, s.input);
+    this.storage(k, 'out', out, s.output);
+    checkDistinct(k, 'out', out, { x });
+    return s;
+  }
+
+  avgPool2dBackward(dy: Storage, dx: Storage, g: Conv2dGeometry, countIncludePad: boolean): Conv2dSizes {
+    const k = 'avgPool2dBackward';
+    const s = this.conv2dGeometry(k, g);
+    if (typeof countIncludePad !== 'boolean') throw new KernelError(k, 'countIncludePad', 'a boolean', describe(countIncludePad));
+    this.storage(k, 'dy', dy, s.output);
+    this.storage(k, 'dx', dx, s.input);
+    checkDistinct(k, 'dx', dx, { dy });
+    return s;
   }
 
   bnShape(k: string, outer: number, channels: number, inner: number): number {

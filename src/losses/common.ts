@@ -47,10 +47,27 @@ export interface Pointwise {
 /**
  * `mean(value(p, t))` with one autograd node. `compute(p, t, needGrad)` returns fresh tensors
  * (owned here); its `grad` is scaled by 1/n and saved for backward. `targetGrad`: the loss
- * depends on `p − t` only, so the target's gradient is the negated one.
+ * depends on `p − t` only, so the target's gradient is the negated one. `check(p, target)`, if
+ * given, validates the values (the target as given, before any reshape) before anything is
+ * computed; tensors made here from arrays are freed when it throws.
  */
-export function pointwiseLoss(fn: string, pred: TensorLike, target: TensorLike, targetGrad: boolean, compute: (p: Tensor, t: Tensor, needGrad: boolean) => Pointwise): Tensor {
+export function pointwiseLoss(
+  fn: string,
+  pred: TensorLike,
+  target: TensorLike,
+  targetGrad: boolean,
+  compute: (p: Tensor, t: Tensor, needGrad: boolean) => Pointwise,
+  check?: (p: Tensor, target: Tensor) => void,
+): Tensor {
   const { p, t, t0 } = predTarget(fn, pred, target);
+  if (check) {
+    try {
+      check(p, t0);
+    } catch (e) {
+      for (const [x, given] of [[t, t0], [p, pred], [t0, target]] as const) if (x !== given) x.dispose();
+      throw e;
+    }
+  }
   const needGrad = willRecord(p) || (targetGrad && willRecord(t0));
   let value: Tensor;
   let grad: Tensor | undefined;

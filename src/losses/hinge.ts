@@ -2,29 +2,39 @@
  * Multiclass SVM hinge loss (cs231n, DESIGN §5): for scores s `[N, C]` and labels y,
  * `L = (1/N)·Σ_i Σ_{j≠y_i} max(0, s_ij − s_iy_i + margin)`, margin 1. (torch's MultiMarginLoss
  * additionally divides by C; this one does not.) The subgradient at a margin of exactly 0 is 0.
+ *
+ * Everything runs on the device: the one-hot mask of the true classes comes from the `oneHot`
+ * kernel (index labels) or is the label rows themselves, so no label is read back (the labels
+ * are checked like crossEntropy's; one-hot rows on the host, or asynchronously on webgpu).
  */
 import { record, willRecord } from '../autograd/record.js';
 import { lossGrad } from '../autograd/rules/loss.js';
 import { ArgumentError, describeValue } from '../errors.js';
 import { binaryRaw } from '../ops/arithmetic.js';
-import { empty, scalarLike, tensor, toTensor } from '../ops/create.js';
+import { empty, scalarLike, toTensor } from '../ops/create.js';
 import { activationRaw } from '../ops/math.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { checkScores, oneHotToIndices, parseLabels, type LabelsLike } from './labels.js';
+import { checkedValues } from '../deferred.js';
+import { checkScores, oneHotToIndices, parseLabels, type Labels, type LabelsLike } from './labels.js';
 
 /** Mean multiclass hinge loss of `scores` `[N, C]` against class indices `[N]` (or one-hot rows); a scalar tensor. */
 export function hinge(scores: TensorLike, labels: LabelsLike, margin = 1): Tensor {
   const fn = 'hinge';
   if (typeof margin !== 'number' || !Number.isFinite(margin)) throw new ArgumentError(`${fn}: argument 'margin' expected a finite number, given ${describeValue(margin)}`);
   const s = toTensor(scores, fn, 'scores');
-  let idx: Float32Array;
+  let lab: Labels;
   try {
     const { n, c } = checkScores(fn, s, 'scores');
-    const lab = parseLabels(fn, labels, n, c);
-    try {
-      idx = lab.indices ?? oneHotToIndices(fn, lab.tensor.dataSync(), n, c);
-    } finally {
-      if (lab.own) lab.tensor.dispose();
+    lab = parseLabels(fn, labels, n, c);
+    if (lab.rows) {
+      const check = (v: Float32Array) => void oneHotToIndices(fn, v, n, c);
+      try {
+        if (lab.hostRows) check(lab.hostRows);
+        else checkedValues(lab.tensor, check);
+      } catch (e) {
+        if (lab.own) lab.tensor.dispose();
+        throw e;
+      }
     }
   } catch (e) {
     if (s !== scores) s.dispose();
@@ -32,15 +42,15 @@ export function hinge(scores: TensorLike, labels: LabelsLike, margin = 1): Tenso
   }
   const n = s.shape[0]!;
   const c = s.shape[1]!;
-  const oh = new Float32Array(n * c);
-  const notOh = new Float32Array(n * c).fill(1);
-  for (let i = 0; i < n; i++) {
-    oh[i * c + idx[i]!] = 1;
-    notOh[i * c + idx[i]!] = 0;
-  }
   const k = s.backend;
-  const ohT = tensor(oh, [n, c]);
-  const notT = tensor(notOh, [n, c]);
+  // The true-class mask `[N, C]` and its complement, on the device.
+  let ohT = lab.tensor;
+  if (!lab.rows) {
+    ohT = empty([n, c]);
+    if (ohT.size > 0) k.oneHot(lab.tensor.storage, ohT.storage, n, c);
+  }
+  const one = scalarLike(1);
+  const notT = binaryRaw('sub', one, ohT);
   // m = s − s_y + margin (per row), h = max(0, m) off the true class.
   const picked = binaryRaw('mul', s, ohT);
   const sy = empty([n, 1]);
@@ -67,7 +77,9 @@ export function hinge(scores: TensorLike, labels: LabelsLike, margin = 1): Tenso
     for (const x of [st, ind, cnt, ohc]) x.dispose();
     result = record(out, fn, [s], (dy) => lossGrad(dy, g, null, false));
   }
-  for (const x of [ohT, notT, picked, sy, diff, marg, m, r, h]) x.dispose();
+  for (const x of [notT, one, picked, sy, diff, marg, m, r, h]) x.dispose();
+  if (ohT !== lab.tensor) ohT.dispose();
+  if (lab.own) lab.tensor.dispose();
   if (s !== scores) s.dispose();
   return result;
 }

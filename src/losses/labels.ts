@@ -2,11 +2,15 @@
  * Classification targets: class indices `[N]` (a tensor, a number array or an integer typed
  * array) or per-class rows `[N, C]` (one-hot, or any distribution for crossEntropy). Indices
  * are checked on the host — integers in [0, C) — before any kernel runs (the kernels trust
- * them). That reads a label tensor back synchronously, which is cheap on the js and wasm
- * backends; on webgpu (no synchronous reads) the check of a label tensor is skipped.
+ * them). Arrays and typed arrays are checked as given; a label tensor is read back
+ * synchronously on js and wasm (cheap). On webgpu (no synchronous reads) a label tensor is
+ * checked asynchronously: the loss is computed at once, and an out-of-range label is reported
+ * by the next `await tensor.data()` (src/deferred.ts). `fit`/`evaluate` check their targets on
+ * the host copy before training and mark their batch tensors with `markChecked`.
  */
-import { ArgumentError, AxonError, ShapeError, describeValue, fmtShape } from '../errors.js';
-import { tensor, toTensor } from '../ops/create.js';
+import { checkedValues } from '../deferred.js';
+import { ArgumentError, ShapeError, describeValue, fmtShape } from '../errors.js';
+import { flattenNested, tensor, toTensor } from '../ops/create.js';
 import { Tensor, type NestedArray } from '../tensor.js';
 
 /** Anything accepted as classification labels. */
@@ -18,8 +22,10 @@ export interface Labels {
   tensor: Tensor;
   /** True for `[N, C]` rows. */
   rows: boolean;
-  /** Host copy of the indices (index labels only). */
+  /** Host copy of the indices (index labels only; absent for a label tensor on webgpu). */
   indices?: Float32Array;
+  /** Host copy of `[N, C]` rows given as nested arrays. */
+  hostRows?: Float32Array;
   /** True when `tensor` was created here (the caller disposes it). */
   own: boolean;
 }
@@ -33,27 +39,12 @@ function checkIndices(fn: string, values: Float32Array | ArrayLike<number>, clas
   }
 }
 
-/**
- * A host copy of index labels for the range check, or undefined on a backend that cannot read
- * synchronously (webgpu): there the check is skipped, and the kernels give a NaN loss for an
- * index outside [0, C) instead of an error (pass labels as an array to have them checked).
- */
-function hostValues(labels: Tensor): Float32Array | undefined {
-  try {
-    return labels.dataSync();
-  } catch (e) {
-    if (e instanceof AxonError && e.code === 'UNSUPPORTED') return undefined;
-    throw e;
-  }
-}
-
 /** Parses and validates labels for `n` rows of `classes` columns. */
 export function parseLabels(fn: string, labels: unknown, n: number, classes: number): Labels {
   if (labels instanceof Tensor) {
     toTensor(labels, fn, 'labels'); // live and on the current backend
     if (labels.rank === 1 && labels.shape[0] === n) {
-      const values = hostValues(labels);
-      if (values) checkIndices(fn, values, classes);
+      const values = checkedValues(labels, (v) => checkIndices(fn, v, classes));
       return { tensor: labels, rows: false, indices: values, own: false };
     }
     if (labels.rank === 2 && labels.shape[0] === n && labels.shape[1] === classes) return { tensor: labels, rows: true, own: false };
@@ -67,12 +58,11 @@ export function parseLabels(fn: string, labels: unknown, n: number, classes: num
   }
   if (Array.isArray(labels)) {
     if (labels.length > 0 && Array.isArray(labels[0])) {
-      const t = tensor(labels as NestedArray);
-      if (t.rank !== 2 || t.shape[0] !== n || t.shape[1] !== classes) {
-        t.dispose();
-        throw new ShapeError(`${fn}: label rows expected shape [${n}, ${classes}], given ${fmtShape(t.shape)}`);
+      const h = flattenNested(labels as NestedArray, fn);
+      if (h.shape.length !== 2 || h.shape[0] !== n || h.shape[1] !== classes) {
+        throw new ShapeError(`${fn}: label rows expected shape [${n}, ${classes}], given ${fmtShape(h.shape)}`);
       }
-      return { tensor: t, rows: true, own: true };
+      return { tensor: tensor(h.data, h.shape), rows: true, hostRows: h.data, own: true };
     }
     if (labels.length !== n) throw new ShapeError(`${fn}: labels expected ${n} class indices, given an array of length ${labels.length}`);
     for (const v of labels) if (typeof v !== 'number') throw new ArgumentError(`${fn}: labels expected numbers, given ${describeValue(v)}`);

@@ -37,7 +37,7 @@ export function checkAlpha(fn: string, alpha: unknown): number | undefined {
 
 /** `name(x)` as a recorded op; `linear` returns x itself. */
 export function applyActivation(x: Tensor, name: ActivationName, alpha?: number, axis = -1): Tensor {
-  if (name === 'linear') return x;
+  if (name === 'linear') return ops.toTensor(x, 'linear', 'x');
   if (name === 'softmax') return ops.softmax(x, axis);
   if (name === 'logSoftmax') return ops.logSoftmax(x, axis);
   return ops.activation(x, name, alpha);
@@ -49,13 +49,14 @@ export class Activation extends Module {
   readonly alpha: number | undefined;
   readonly axis: number;
 
-  constructor(name: ActivationName, options: ActivationOptions = {}) {
+  /** `fn` names the class in error messages (subclasses pass theirs). */
+  constructor(name: ActivationName, options: ActivationOptions = {}, fn = 'Activation') {
     super();
-    this.activation = checkActivation('Activation', name);
-    checkOptions('Activation', options, ['alpha', 'axis']);
-    this.alpha = checkAlpha('Activation', options.alpha);
+    this.activation = checkActivation(fn, name);
+    checkOptions(fn, options, ['alpha', 'axis']);
+    this.alpha = checkAlpha(fn, options.alpha);
     const axis = options.axis ?? -1;
-    if (!Number.isInteger(axis)) throw new ArgumentError(`Activation: option 'axis' expected an integer, given ${describeValue(axis)}`);
+    if (!Number.isInteger(axis)) throw new ArgumentError(`${fn}: option 'axis' expected an integer, given ${describeValue(axis)}`);
     this.axis = axis;
   }
 
@@ -87,12 +88,12 @@ export class ReLU extends Activation {
 }
 /** x > 0 ? x : alpha·x (alpha = 0.01). */
 export class LeakyReLU extends Activation {
-  constructor(alpha = 0.01) { super('leakyRelu', { alpha }); }
+  constructor(alpha = 0.01) { super('leakyRelu', { alpha }, 'LeakyReLU'); }
   override getConfig(): ModuleConfig { return { type: 'LeakyReLU', args: [this.alpha] }; }
 }
 /** x > 0 ? x : alpha·(eˣ − 1) (alpha = 1). */
 export class ELU extends Activation {
-  constructor(alpha = 1) { super('elu', { alpha }); }
+  constructor(alpha = 1) { super('elu', { alpha }, 'ELU'); }
   override getConfig(): ModuleConfig { return { type: 'ELU', args: [this.alpha] }; }
 }
 /** Self-normalising ELU (torch's constants). */
@@ -158,11 +159,11 @@ export class BipolarSigmoid extends Activation {
 }
 /** Softmax over `axis` (default −1, the class axis of `[batch, classes]`). */
 export class Softmax extends Activation {
-  constructor(axis = -1) { super('softmax', { axis }); }
+  constructor(axis = -1) { super('softmax', { axis }, 'Softmax'); }
   override getConfig(): ModuleConfig { return { type: 'Softmax', args: [this.axis] }; }
 }
 /** Log-softmax over `axis` (default −1). */
 export class LogSoftmax extends Activation {
-  constructor(axis = -1) { super('logSoftmax', { axis }); }
+  constructor(axis = -1) { super('logSoftmax', { axis }, 'LogSoftmax'); }
   override getConfig(): ModuleConfig { return { type: 'LogSoftmax', args: [this.axis] }; }
 }

@@ -1,6 +1,7 @@
 /**
- * BatchNorm1d with torch's semantics (DESIGN §5). Input `[N, C]` or `[N, C, L]`; statistics per
- * channel C over N (and L). Training: normalise with the batch mean and biased variance, then
+ * BatchNorm1d and BatchNorm2d with torch's semantics (DESIGN §5). BatchNorm1d takes `[N, C]` or
+ * `[N, C, L]`, BatchNorm2d takes NCHW `[N, C, H, W]`; statistics per channel C over N (and L,
+ * or H·W) — the same kernels with `inner` = L or H·W. Training: normalise with the batch mean and biased variance, then
  * update the running statistics (`rm ← (1−m)·rm + m·mean`, `rv ← (1−m)·rv + m·unbiased var`).
  * Evaluation: normalise with the running statistics. `eps = 1e-5`, `momentum = 0.1`, affine γ
  * (ones) and β (zeros) by default.
@@ -24,8 +25,8 @@ export interface BatchNormOptions {
   affine?: boolean;
 }
 
-/** See the file comment. `parameters()` is `[gamma, beta]`; `getWeights()` is `[gamma, beta, runningMean, runningVar]`. */
-export class BatchNorm1d extends Module {
+/** The shared implementation; see the file comment. */
+abstract class BatchNormNd extends Module {
   readonly numFeatures: number;
   readonly eps: number;
   readonly momentum: number;
@@ -39,9 +40,11 @@ export class BatchNorm1d extends Module {
   /** Running unbiased variance `[C]`. */
   readonly runningVar: Tensor;
 
-  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+  /** The class name used in messages and configs ('BatchNorm1d', 'BatchNorm2d'). */
+  protected abstract readonly kind: string;
+
+  constructor(fn: string, numFeatures: number, options: BatchNormOptions = {}) {
     super();
-    const fn = 'BatchNorm1d';
     if (typeof numFeatures !== 'number' || !Number.isInteger(numFeatures) || numFeatures < 1) {
       throw new ArgumentError(`${fn}: argument 'numFeatures' expected a positive integer, given ${describeValue(numFeatures)}`);
     }
@@ -75,31 +78,32 @@ export class BatchNorm1d extends Module {
     this.runningVar.name = `${fn}.runningVar`;
   }
 
+  /** Checks the input's shape (throwing a ShapeError naming `kind.forward`). */
+  protected abstract checkInput(x: Tensor): void;
+
   private dims(x: Tensor): BnDims {
-    if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
-      throw new ShapeError(`BatchNorm1d.forward: input expected shape [batch, ${this.numFeatures}] or [batch, ${this.numFeatures}, length], given ${fmtShape(x.shape)}`);
-    }
+    this.checkInput(x);
     return { outer: x.shape[0]!, channels: this.numFeatures, inner: sizeOf(x.shape.slice(2)), eps: this.eps };
   }
 
   forward(x: Tensor): Tensor {
-    const t = toTensor(x, 'BatchNorm1d.forward', 'x');
+    const t = toTensor(x, `${this.kind}.forward`, 'x');
     const d = this.dims(t);
     const k = t.backend;
     const { gamma, beta } = this;
     const params = [gamma, beta].filter((p): p is Tensor => p !== null);
+    if (this.training && d.outer * d.inner < 2) {
+      throw new ShapeError(`${this.kind}.forward: expected more than 1 value per channel when training, given input shape ${fmtShape(t.shape)} (use eval() for single samples)`);
+    }
     const out = empty(t.shape);
     if (this.training) {
       const count = d.outer * d.inner;
-      if (count < 2) {
-        throw new ShapeError(`BatchNorm1d.forward: expected more than 1 value per channel when training, given input shape ${fmtShape(t.shape)} (use eval() for single samples)`);
-      }
       const mean = empty([d.channels]);
       const variance = empty([d.channels]);
       k.batchNormStats(t.storage, mean.storage, variance.storage, d.outer, d.channels, d.inner);
       k.batchNormForward({ x: t.storage, mean: mean.storage, variance: variance.storage, gamma: gamma?.storage, beta: beta?.storage, out: out.storage, ...d });
       k.batchNormRunningUpdate(this.runningMean.storage, this.runningVar.storage, mean.storage, variance.storage, d.channels, this.momentum, count);
-      record(out, 'batchNorm1d', [t, ...params], (dy) => batchNormTrainGrad(dy, t, mean, variance, gamma, beta, d));
+      record(out, this.opName(), [t, ...params], (dy) => batchNormTrainGrad(dy, t, mean, variance, gamma, beta, d));
       if (out.node === null) {
         mean.dispose();
         variance.dispose();
@@ -111,7 +115,7 @@ export class BatchNorm1d extends Module {
     // Snapshot the running statistics: a later training step must not change this gradient.
     const rm = copyTensor(this.runningMean);
     const rv = copyTensor(this.runningVar);
-    record(out, 'batchNorm1d', [t, ...params], (dy) => batchNormEvalGrad(dy, t, rm, rv, gamma, beta, d));
+    record(out, this.opName(), [t, ...params], (dy) => batchNormEvalGrad(dy, t, rm, rv, gamma, beta, d));
     if (out.node === null) {
       rm.dispose();
       rv.dispose();
@@ -127,7 +131,11 @@ export class BatchNorm1d extends Module {
   /** Writes the list {@link getWeights} returns; validates all before changing anything. */
   override setWeights(weights: readonly TensorLike[]): void {
     const names = this.affine ? ['gamma', 'beta', 'runningMean', 'runningVar'] : ['runningMean', 'runningVar'];
-    assignWeights('BatchNorm1d.setWeights', this.stateTensors(), names, weights);
+    assignWeights(`${this.kind}.setWeights`, this.stateTensors(), names, weights);
+  }
+
+  private opName(): string {
+    return `batchNorm${this.kind.slice('BatchNorm'.length)}`;
   }
 
   private stateTensors(): Tensor[] {
@@ -135,7 +143,7 @@ export class BatchNorm1d extends Module {
   }
 
   getConfig(): ModuleConfig {
-    return { type: 'BatchNorm1d', args: [this.numFeatures, { eps: this.eps, momentum: this.momentum, affine: this.affine }] };
+    return { type: this.kind, args: [this.numFeatures, { eps: this.eps, momentum: this.momentum, affine: this.affine }] };
   }
 
   override dispose(): void {
@@ -145,6 +153,42 @@ export class BatchNorm1d extends Module {
   }
 
   override toString(): string {
-    return `BatchNorm1d(${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}${this.affine ? '' : ', affine=false'})`;
+    return `${this.kind}(${this.numFeatures}, eps=${this.eps}, momentum=${this.momentum}${this.affine ? '' : ', affine=false'})`;
+  }
+}
+
+/**
+ * torch.nn.BatchNorm1d: input `[N, C]` or `[N, C, L]`. `parameters()` is `[gamma, beta]`;
+ * `getWeights()` is `[gamma, beta, runningMean, runningVar]`.
+ */
+export class BatchNorm1d extends BatchNormNd {
+  protected readonly kind = 'BatchNorm1d';
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super('BatchNorm1d', numFeatures, options);
+  }
+
+  protected checkInput(x: Tensor): void {
+    if ((x.rank !== 2 && x.rank !== 3) || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(`BatchNorm1d.forward: input expected shape [batch, ${this.numFeatures}] or [batch, ${this.numFeatures}, length], given ${fmtShape(x.shape)}`);
+    }
+  }
+}
+
+/**
+ * torch.nn.BatchNorm2d: NCHW input `[N, C, H, W]`, statistics per channel over N·H·W.
+ * `parameters()` is `[gamma, beta]`; `getWeights()` is `[gamma, beta, runningMean, runningVar]`.
+ */
+export class BatchNorm2d extends BatchNormNd {
+  protected readonly kind = 'BatchNorm2d';
+
+  constructor(numFeatures: number, options: BatchNormOptions = {}) {
+    super('BatchNorm2d', numFeatures, options);
+  }
+
+  protected checkInput(x: Tensor): void {
+    if (x.rank !== 4 || x.shape[1] !== this.numFeatures) {
+      throw new ShapeError(`BatchNorm2d.forward: input expected shape [batch, ${this.numFeatures}, height, width] (NCHW), given ${fmtShape(x.shape)}`);
+    }
   }
 }

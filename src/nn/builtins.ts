@@ -25,14 +25,17 @@ import {
   type ActivationName,
   type ActivationOptions,
 } from './activations.js';
-import { BatchNorm1d, type BatchNormOptions } from './batchnorm.js';
+import { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+import { Conv2d, type Conv2dLayerOptions } from './conv.js';
 import { Dense, type DenseOptions } from './dense.js';
 import { Dropout } from './dropout.js';
 import { Flatten } from './flatten.js';
 import { Maxout, type MaxoutOptions } from './maxout.js';
 import type { Module } from './module.js';
+import { AvgPool2d, GlobalAvgPool2d, MaxPool2d, type AvgPool2dLayerOptions, type MaxPool2dLayerOptions } from './pool.js';
 import { Perceptron, type PerceptronOptions } from './perceptron.js';
 import { Sequential } from './sequential.js';
+import type { Size2d } from '../ops/conv-geometry.js';
 
 type Factory = (args: unknown[], children: Module[]) => Module;
 type Num = number | undefined;
@@ -45,6 +48,11 @@ export const BUILTIN_MODULES: Record<string, Factory> = {
   Dropout: (a) => new Dropout(a[0] as Num, (a[1] ?? {}) as { seed?: number }),
   BatchNorm1d: (a) => new BatchNorm1d(a[0] as number, (a[1] ?? {}) as BatchNormOptions),
   Flatten: (a) => new Flatten(a[0] as Num),
+  Conv2d: (a) => new Conv2d(a[0] as number, a[1] as number, a[2] as Size2d, (a[3] ?? {}) as Conv2dLayerOptions),
+  BatchNorm2d: (a) => new BatchNorm2d(a[0] as number, (a[1] ?? {}) as BatchNormOptions),
+  MaxPool2d: (a) => new MaxPool2d(a[0] as Size2d, (a[1] ?? {}) as MaxPool2dLayerOptions),
+  AvgPool2d: (a) => new AvgPool2d(a[0] as Size2d, (a[1] ?? {}) as AvgPool2dLayerOptions),
+  GlobalAvgPool2d: (a) => new GlobalAvgPool2d((a[0] ?? {}) as { keepDims?: boolean }),
   Perceptron: (a) => new Perceptron(a[0] as number, (a[1] ?? {}) as PerceptronOptions),
   Activation: (a) => new Activation(a[0] as ActivationName, (a[1] ?? {}) as ActivationOptions),
   Linear: () => new Linear(),

@@ -28,7 +28,9 @@ export {
 } from './activations.js';
 export { Maxout, type MaxoutOptions } from './maxout.js';
 export { Dropout } from './dropout.js';
-export { BatchNorm1d, type BatchNormOptions } from './batchnorm.js';
+export { BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batchnorm.js';
+export { Conv2d, convOutputShape, type Conv2dLayerOptions } from './conv.js';
+export { MaxPool2d, AvgPool2d, GlobalAvgPool2d, type MaxPool2dLayerOptions, type AvgPool2dLayerOptions } from './pool.js';
 export { Flatten } from './flatten.js';
 export { Perceptron, type PerceptronOptions, type PerceptronHistory } from './perceptron.js';
 export {

@@ -9,7 +9,7 @@
  * (untruncated) normal, like `torch.nn.init`.
  */
 import { ArgumentError, ShapeError, checkName, describeValue, fmtShape } from '../errors.js';
-import { full, rand, randn, zeros as zerosTensor } from '../ops/create.js';
+import { checkShape, full, rand, randn, zeros as zerosTensor } from '../ops/create.js';
 import { Tensor, sizeOf } from '../tensor.js';
 
 /** What an initialiser gets besides the shape: the seed and the element offset into its stream. */
@@ -25,6 +25,7 @@ export type Initializer = (shape: readonly number[], ctx: InitContext) => Tensor
 
 /** Fan-in and fan-out of a weight shape (see the file comment). */
 export function computeFans(shape: readonly number[]): { fanIn: number; fanOut: number } {
+  checkShape('computeFans', shape);
   if (shape.length === 0) return { fanIn: 1, fanOut: 1 };
   if (shape.length === 1) return { fanIn: shape[0]!, fanOut: shape[0]! };
   const receptive = sizeOf(shape.slice(0, -2));

@@ -6,6 +6,7 @@
 import { add } from '../ops/arithmetic.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { assignWeights, copyWeights } from './weights.js';
+import { ArgumentError, describeValue } from '../errors.js';
 
 /** A serialisable description of a module: its class name and constructor arguments. */
 export interface ModuleConfig {
@@ -56,6 +57,7 @@ export abstract class Module {
 
   /** Sets training mode (default true) here and in every child; returns this. */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new ArgumentError(`${this.constructor.name}.train: argument 'mode' expected a boolean, given ${describeValue(mode)}`);
     this.training = mode;
     for (const c of this._children) c.train(mode);
     return this;
@@ -122,4 +124,9 @@ export abstract class Module {
     if (this._children.length === 0) return head;
     return `${head} {\n${this._children.map((c) => `  ${c.toString().split('\n').join('\n  ')}`).join('\n')}\n}`;
   }
+}
+
+/** Throws unless `model` is a {@link Module} (the training and save functions take one). */
+export function checkModule(fn: string, model: unknown, arg = 'model'): void {
+  if (!(model instanceof Module)) throw new ArgumentError(`${fn}: argument '${arg}' expected a Module (e.g. a Sequential), given ${describeValue(model)}`);
 }

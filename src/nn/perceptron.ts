@@ -7,6 +7,7 @@
 import { noGrad } from '../engine.js';
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { toTensor, variable } from '../ops/create.js';
+import { readAsync, readSync, requireSyncReads, type Reads } from '../readback.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { dense } from './dense.js';
 import { getInitializer, initTensor, type Initializer, type InitializerName } from './init.js';
@@ -82,10 +83,22 @@ export class Perceptron extends Module {
 
   /**
    * Online training for up to `epochs` passes over the samples in order, stopping after the
-   * first epoch without a mistake. Targets are 0/1, shape `[N]` or `[N, 1]`.
+   * first epoch without a mistake. Targets are 0/1, shape `[N]` or `[N, 1]`. The rule runs on the
+   * host, so the data and weights are read back synchronously: on webgpu this throws an
+   * 'UNSUPPORTED' error; use {@link Perceptron.fitAsync} there.
    */
   fit(x: TensorLike, y: TensorLike, epochs = 100): PerceptronHistory {
-    const fn = 'Perceptron.fit';
+    const body = this.fitReads('Perceptron.fit', x, y, epochs);
+    requireSyncReads('Perceptron.fit', 'await perceptron.fitAsync(x, y, epochs)', this.W.backend);
+    return readSync(body);
+  }
+
+  /** {@link Perceptron.fit} on every backend (webgpu included), reading the data and weights with `await`. */
+  fitAsync(x: TensorLike, y: TensorLike, epochs = 100): Promise<PerceptronHistory> {
+    return readAsync(this.fitReads('Perceptron.fitAsync', x, y, epochs));
+  }
+
+  private *fitReads(fn: string, x: TensorLike, y: TensorLike, epochs: number): Reads<PerceptronHistory> {
     if (typeof epochs !== 'number' || !Number.isInteger(epochs) || epochs < 0) throw new ArgumentError(`${fn}: argument 'epochs' expected a non-negative integer, given ${describeValue(epochs)}`);
     const tx = toTensor(x, fn, 'x');
     const ty = toTensor(y, fn, 'y');
@@ -94,15 +107,15 @@ export class Perceptron extends Module {
       if (ty.size !== n || !(ty.rank === 1 || (ty.rank === 2 && ty.shape[1] === 1))) {
         throw new ShapeError(`${fn}: y expected shape [${n}] or [${n}, 1], given ${fmtShape(ty.shape)}`);
       }
-      const xs = tx.dataSync();
-      const ys = ty.dataSync();
+      const xs: Float32Array = yield tx;
+      const ys: Float32Array = yield ty;
       ys.forEach((v, i) => {
         if (v !== 0 && v !== 1) throw new ArgumentError(`${fn}: y[${i}] = ${v}; targets must be 0 or 1`);
       });
       const d = this.inputs;
       // Float32 weights, as stored, so fit and predict agree on every decision.
-      const w = this.W.dataSync();
-      const bb = this.b.dataSync();
+      const w: Float32Array = yield this.W;
+      const bb: Float32Array = yield this.b;
       let b = bb[0]!;
       const errors: number[] = [];
       let converged = false;

@@ -34,6 +34,13 @@ export function moduleFromConfig(config: ModuleConfig): Module {
   if (!Array.isArray(args)) throw new AxonError('CORRUPT_DATA', `moduleFromConfig: '${type}' config has args ${describeValue(args)}, expected an array`);
   const layers = config.layers ?? [];
   if (!Array.isArray(layers)) throw new AxonError('CORRUPT_DATA', `moduleFromConfig: '${type}' config has layers ${describeValue(layers)}, expected an array`);
-  const children = layers.map((c) => moduleFromConfig(c));
-  return factories.get(type)!(args, children);
+  // A later child or the factory failing must not leak the weights of the children built so far.
+  const children: Module[] = [];
+  try {
+    for (const c of layers) children.push(moduleFromConfig(c));
+    return factories.get(type)!(args, children);
+  } catch (e) {
+    for (const c of children) c.dispose();
+    throw e;
+  }
 }

@@ -11,7 +11,7 @@ import { record } from '../autograd/record.js';
 import { penaltyGrad } from '../autograd/rules/penalty.js';
 import { ArgumentError, AxonError, checkName, describeValue } from '../errors.js';
 import { empty } from '../ops/create.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { l1Loss } from '../losses/l1.js';
 
 /** Serialised form of a {@link Regularizer}. */
@@ -33,14 +33,15 @@ export class Regularizer {
   readonly l2: number;
 
   constructor(type: 'l1' | 'l2' | 'l1l2', l1: number, l2: number) {
-    this.type = type;
+    this.type = checkName('Regularizer', 'type', type, ['l1', 'l2', 'l1l2'] as const);
     this.l1 = lambda(type, 'l1', l1);
     this.l2 = lambda(type, 'l2', l2);
   }
 
   /** The penalty of `w` as a scalar tensor, recorded for autograd when `w` requires grad. */
   penalty(w: Tensor): Tensor {
-    w.assertLive('regularizer', 'w');
+    if (!(w instanceof Tensor)) throw new ArgumentError(`${this.type}: argument 'w' expected a Tensor, given ${describeValue(w)}`);
+    w.assertLive(this.type, 'w');
     const out = empty([]);
     const k = w.backend;
     const n = w.size;

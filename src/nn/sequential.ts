@@ -2,9 +2,11 @@
  * Sequential: a stack of modules applied in order. Its parameters, regularisation penalties,
  * constraints and train/eval mode are those of its layers.
  */
+import { kernels } from '../engine.js';
 import { ArgumentError, describeValue } from '../errors.js';
 import { add } from '../ops/arithmetic.js';
-import type { Tensor, TensorLike } from '../tensor.js';
+import { copyTensor } from '../ops/create.js';
+import { Tensor, type TensorLike } from '../tensor.js';
 import { compileModel, type CompileOptions, type TrainingState } from '../train/compile.js';
 import { evaluateModel, type EvaluateOptions } from '../train/evaluate.js';
 import type { Samples } from '../train/data.js';
@@ -67,12 +69,21 @@ export class Sequential extends Module {
     const flat = shapes.flat();
     const names = shapes.flatMap((s, li) => s.map((_, j) => `layers[${li}] weight ${j}`));
     prepareWeights(fn, flat, names, weights);
-    let at = 0;
-    this._layers.forEach((l, li) => {
-      const n = shapes[li]!.length;
-      if (n > 0) l.setWeights(weights.slice(at, at + n));
-      at += n;
-    });
+    // Tensor values may be this model's own weights (e.g. two layers' weights swapped): copy
+    // them first, so a layer written early cannot change what a later layer receives.
+    const snaps = weights.map((w) => (w instanceof Tensor && w.backend === kernels() ? copyTensor(w) : w));
+    try {
+      let at = 0;
+      this._layers.forEach((l, li) => {
+        const n = shapes[li]!.length;
+        if (n > 0) l.setWeights(snaps.slice(at, at + n));
+        at += n;
+      });
+    } finally {
+      snaps.forEach((w, i) => {
+        if (w !== weights[i]) (w as Tensor).dispose();
+      });
+    }
   }
 
   /** Sum of every layer's penalty (null when no layer has a regulariser). */

@@ -4,18 +4,24 @@
  */
 import { record } from '../autograd/record.js';
 import { activationGrad } from '../autograd/rules/activation.js';
-import { checkName } from '../errors.js';
+import { ArgumentError, checkName, checkOptions, describeValue } from '../errors.js';
 import { ACTIVATIONS, type Activation } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
 
 /** `act(x)` elementwise; `alpha` is leakyRelu's slope or elu's alpha. */
 export function activation(x: TensorLike, act: Activation, alpha?: number): Tensor {
-  const name = checkName('activation', 'activation', act, ACTIVATIONS);
-  const t = toTensor(x, name, 'x');
-  const out = empty(t.shape);
-  if (t.size > 0) t.backend.activation(name, t.storage, out.storage, t.size, alpha);
-  return record(out, name, [t], (dy) => [activationGrad(dy, t, out, name, alpha)]);
+  return atomic(() => {
+    const name = checkName('activation', 'activation', act, ACTIVATIONS);
+    if (alpha !== undefined && (typeof alpha !== 'number' || !Number.isFinite(alpha))) {
+      throw new ArgumentError(`${name}: argument 'alpha' expected a finite number, given ${describeValue(alpha)}`);
+    }
+    const t = toTensor(x, name, 'x');
+    const out = empty(t.shape);
+    if (t.size > 0) t.backend.activation(name, t.storage, out.storage, t.size, alpha);
+    return record(out, name, [t], (dy) => [activationGrad(dy, t, out, name, alpha)]);
+  });
 }
 
 /** Identity. */
@@ -29,8 +35,11 @@ export const elu = (x: TensorLike, alpha = 1): Tensor => activation(x, 'elu', al
 /** Self-normalising ELU with torch's constants. */
 export const selu = (x: TensorLike): Tensor => activation(x, 'selu');
 /** GELU: exact erf form, or `{ approximate: 'tanh' }`. */
-export const gelu = (x: TensorLike, options?: { approximate?: 'none' | 'tanh' }): Tensor =>
-  activation(x, options?.approximate === 'tanh' ? 'geluTanh' : 'gelu');
+export const gelu = (x: TensorLike, options?: { approximate?: 'none' | 'tanh' }): Tensor => {
+  checkOptions('gelu', options, ['approximate']);
+  const approximate = checkName('gelu', "option 'approximate'", options?.approximate ?? 'none', ['none', 'tanh'] as const);
+  return activation(x, approximate === 'tanh' ? 'geluTanh' : 'gelu');
+};
 /** x·σ(x). */
 export const silu = (x: TensorLike): Tensor => activation(x, 'silu');
 /** 1/(1 + e⁻ˣ). */

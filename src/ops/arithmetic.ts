@@ -12,25 +12,35 @@ import type { BinaryOp } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { broadcastShapes, planBinary } from './broadcast.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
+import { tensorArg } from './checks.js';
+import { ArgumentError, describeValue } from '../errors.js';
 
 /** `a (op) b` with broadcasting, no autograd. */
 export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, name: string = op): Tensor {
-  const shape = broadcastShapes(name, a.shape, b.shape);
-  const out = empty(shape);
-  if (out.size === 0) return out;
-  const plan = planBinary(a.shape, b.shape, shape);
-  const k = out.backend;
-  if (plan.kind === '2d') k.binary(op, a.storage, plan.aMode, b.storage, plan.bMode, out.storage, plan.rows, plan.cols);
-  else k.binaryStrided(op, a.storage, plan.aStrides, b.storage, plan.bStrides, out.storage, plan.shape);
-  return out;
+  return atomic(() => {
+    tensorArg(a, name, 'a');
+    tensorArg(b, name, 'b');
+    const shape = broadcastShapes(name, a.shape, b.shape);
+    const out = empty(shape);
+    if (out.size === 0) return out;
+    const plan = planBinary(a.shape, b.shape, shape);
+    const k = out.backend;
+    if (plan.kind === '2d') k.binary(op, a.storage, plan.aMode, b.storage, plan.bMode, out.storage, plan.rows, plan.cols);
+    else k.binaryStrided(op, a.storage, plan.aStrides, b.storage, plan.bStrides, out.storage, plan.shape);
+    return out;
+  });
 }
 
 /** Converts both operands, runs the kernel, records `rule`. */
 export function binaryOp(op: BinaryOp, name: string, a: TensorLike, b: TensorLike, rule: (dy: Tensor, a: Tensor, b: Tensor, out: Tensor) => Array<Tensor | null>): Tensor {
-  const ta = toTensor(a, name, 'a');
-  const tb = toTensor(b, name, 'b');
-  const out = binaryRaw(op, ta, tb, name);
-  return record(out, name, [ta, tb], (dy) => rule(dy, ta, tb, out));
+  return atomic(() => {
+    if (typeof rule !== 'function') throw new ArgumentError(`${name}: argument 'rule' expected a gradient function, given ${describeValue(rule)}`);
+    const ta = toTensor(a, name, 'a');
+    const tb = toTensor(b, name, 'b');
+    const out = binaryRaw(op, ta, tb, name);
+    return record(out, name, [ta, tb], (dy) => rule(dy, ta, tb, out));
+  });
 }
 
 /** `a + b` (broadcasting). */

@@ -16,6 +16,11 @@ export function normAxes(fn: string, axis: number | readonly number[] | undefine
   const list = typeof axis === 'number' ? [axis] : axis;
   if (!Array.isArray(list)) throw new ArgumentError(`${fn}: argument 'axis' expected an integer or an array of integers, given ${describeValue(axis)}`);
   const out = list.map((a) => normAxis(fn, a, rank));
-  if (new Set(out).size !== out.length) throw new ArgumentError(`${fn}: argument 'axis' has a repeated axis (${fmtShape(list)})`);
+  if (new Set(out).size !== out.length) throw new ArgumentError(`${fn}: argument 'axis' expected distinct axes, given ${fmtShape(list)} (a repeated axis)`);
   return out.sort((a, b) => a - b);
+}
+
+/** Checks a `keepDims` argument: a boolean. */
+export function checkKeepDims(fn: string, keepDims: unknown): void {
+  if (typeof keepDims !== 'boolean') throw new ArgumentError(`${fn}: argument 'keepDims' expected a boolean, given ${describeValue(keepDims)}`);
 }

@@ -10,6 +10,7 @@ import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
 import { normAxis } from './axes.js';
 import { empty, toTensor } from './create.js';
 import { copyStrided } from './strided.js';
+import { atomic } from '../engine.js';
 
 function inputs(fn: string, tensors: readonly TensorLike[]): Tensor[] {
   if (!Array.isArray(tensors) || tensors.length === 0) {
@@ -37,24 +38,26 @@ export function joinRaw(fn: string, ts: readonly Tensor[], lens: readonly number
  * `concat([a [2, 3], b [2, 5]], 1)` is `[2, 8]`.
  */
 export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
-  const ts = inputs('concat', tensors);
-  const first = ts[0]!;
-  if (first.rank === 0) throw new ShapeError(`concat: cannot concatenate rank-0 tensors (use stack)`);
-  const ax = normAxis('concat', axis, first.rank);
-  ts.forEach((t, i) => {
-    const ok = t.rank === first.rank && t.shape.every((d, k) => k === ax || d === first.shape[k]);
-    if (!ok) {
-      throw new ShapeError(`concat: tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has shape ${fmtShape(first.shape)}; all dimensions except axis ${ax} must match`);
-    }
+  return atomic(() => {
+    const ts = inputs('concat', tensors);
+    const first = ts[0]!;
+    if (first.rank === 0) throw new ShapeError(`concat: cannot concatenate rank-0 tensors (use stack)`);
+    const ax = normAxis('concat', axis, first.rank);
+    ts.forEach((t, i) => {
+      const ok = t.rank === first.rank && t.shape.every((d, k) => k === ax || d === first.shape[k]);
+      if (!ok) {
+        throw new ShapeError(`concat: tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has shape ${fmtShape(first.shape)}; all dimensions except axis ${ax} must match`);
+      }
+    });
+    const lens = ts.map((t) => t.shape[ax]!);
+    const shape = [...first.shape];
+    shape[ax] = lens.reduce((a, b) => a + b, 0);
+    const out = empty(shape);
+    const outer = sizeOf(shape.slice(0, ax));
+    const inner = sizeOf(shape.slice(ax + 1));
+    joinRaw('concat', ts, lens, outer, inner, out);
+    return record(out, 'concat', ts, (dy) => concatGrad(dy, ts, lens, outer, inner));
   });
-  const lens = ts.map((t) => t.shape[ax]!);
-  const shape = [...first.shape];
-  shape[ax] = lens.reduce((a, b) => a + b, 0);
-  const out = empty(shape);
-  const outer = sizeOf(shape.slice(0, ax));
-  const inner = sizeOf(shape.slice(ax + 1));
-  joinRaw('concat', ts, lens, outer, inner, out);
-  return record(out, 'concat', ts, (dy) => concatGrad(dy, ts, lens, outer, inner));
 }
 
 /**
@@ -62,19 +65,21 @@ export function concat(tensors: readonly TensorLike[], axis = 0): Tensor {
  * `stack([a [2, 3], b [2, 3]], 0)` is `[2, 2, 3]`.
  */
 export function stack(tensors: readonly TensorLike[], axis = 0): Tensor {
-  const ts = inputs('stack', tensors);
-  const first = ts[0]!;
-  const ax = normAxis('stack', axis, first.rank + 1);
-  ts.forEach((t, i) => {
-    if (t.rank !== first.rank || !t.shape.every((d, k) => d === first.shape[k])) {
-      throw new ShapeError(`stack: tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has shape ${fmtShape(first.shape)}; all shapes must be equal`);
-    }
+  return atomic(() => {
+    const ts = inputs('stack', tensors);
+    const first = ts[0]!;
+    const ax = normAxis('stack', axis, first.rank + 1);
+    ts.forEach((t, i) => {
+      if (t.rank !== first.rank || !t.shape.every((d, k) => d === first.shape[k])) {
+        throw new ShapeError(`stack: tensors[${i}] has shape ${fmtShape(t.shape)} but tensors[0] has shape ${fmtShape(first.shape)}; all shapes must be equal`);
+      }
+    });
+    const shape = [...first.shape.slice(0, ax), ts.length, ...first.shape.slice(ax)];
+    const out = empty(shape);
+    const outer = sizeOf(first.shape.slice(0, ax));
+    const inner = sizeOf(first.shape.slice(ax));
+    const lens = ts.map(() => 1);
+    joinRaw('stack', ts, lens, outer, inner, out);
+    return record(out, 'stack', ts, (dy) => stackGrad(dy, ts, outer, inner));
   });
-  const shape = [...first.shape.slice(0, ax), ts.length, ...first.shape.slice(ax)];
-  const out = empty(shape);
-  const outer = sizeOf(first.shape.slice(0, ax));
-  const inner = sizeOf(first.shape.slice(ax));
-  const lens = ts.map(() => 1);
-  joinRaw('stack', ts, lens, outer, inner, out);
-  return record(out, 'stack', ts, (dy) => stackGrad(dy, ts, outer, inner));
 }

@@ -5,7 +5,7 @@
 import { kernels, keepAlive } from '../engine.js';
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import type { Kernels } from '../kernels/kernels.js';
-import { Tensor, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
+import { Tensor, checkTensorParts, sizeOf, type NestedArray, type TensorLike } from '../tensor.js';
 
 /** Checks a shape: an array of non-negative integers. Returns a copy. */
 export function checkShape(fn: string, shape: unknown, arg = 'shape'): number[] {
@@ -21,13 +21,15 @@ export function checkShape(fn: string, shape: unknown, arg = 'shape'): number[] 
 
 /** Wraps fresh storage as a tensor on the current backend. */
 export function fromStorage(k: Kernels, storage: ReturnType<Kernels['alloc']>, shape: readonly number[]): Tensor {
+  checkTensorParts('fromStorage', storage, shape, k);
   return new Tensor(storage, shape, k);
 }
 
 /** An uninitialised-looking (actually zero-filled) tensor of `shape` on the current backend. */
 export function empty(shape: readonly number[]): Tensor {
+  const sh = checkShape('empty', shape);
   const k = kernels();
-  return new Tensor(k.alloc(sizeOf(shape)), shape, k);
+  return new Tensor(k.alloc(sizeOf(sh)), sh, k);
 }
 
 function inferShape(values: NestedArray, fn: string): number[] {
@@ -52,6 +54,19 @@ function flattenInto(values: NestedArray, shape: readonly number[], dim: number,
   }
   for (const v of values) offset = flattenInto(v, shape, dim + 1, out, offset, fn);
   return offset;
+}
+
+/**
+ * Nested number arrays (or a number) flattened on the host, row-major, with their shape —
+ * what {@link tensor} uploads, without creating a tensor. Ragged or non-numeric input throws.
+ */
+export function flattenNested(values: NestedArray, fn = 'tensor'): { data: Float32Array; shape: number[] } {
+  if (typeof values === 'number') return { data: Float32Array.of(values), shape: [] };
+  if (!Array.isArray(values)) throw new ArgumentError(`${fn}: expected a number or nested arrays, given ${describeValue(values)}`);
+  const shape = inferShape(values, fn);
+  const data = new Float32Array(sizeOf(shape));
+  flattenInto(values, shape, 0, data, 0, fn);
+  return { data, shape };
 }
 
 /**
@@ -111,17 +126,17 @@ export function ones(shape: readonly number[]): Tensor {
 
 /** Zeros of `t`'s shape. */
 export function zerosLike(t: Tensor): Tensor {
-  return empty(t.shape);
+  return empty(liveTensor(t, 'zerosLike', 't').shape);
 }
 
 /** Ones of `t`'s shape. */
 export function onesLike(t: Tensor): Tensor {
-  return full(t.shape, 1);
+  return full(liveTensor(t, 'onesLike', 't').shape, 1);
 }
 
 /** A new tensor with the same values (no autograd link). */
 export function copyTensor(t: Tensor): Tensor {
-  t.assertLive('copy');
+  liveTensor(t, 'copy', 't');
   const out = empty(t.shape);
   t.backend.copy(t.storage, out.storage, t.size);
   return out;
@@ -174,8 +189,8 @@ export function randn(shape: readonly number[], options?: RandomOptions & { mean
  */
 export function variable(init: TensorLike, options?: { name?: string }): Tensor {
   checkOptions('variable', options, ['name']);
-  const src = init instanceof Tensor ? init : toTensor(init, 'variable', 'init');
-  src.assertLive('variable', 'init');
+  if (options?.name !== undefined && typeof options.name !== 'string') throw new ArgumentError(`variable: option 'name' expected a string, given ${describeValue(options.name)}`);
+  const src = toTensor(init, 'variable', 'init');
   const v = empty(src.shape);
   src.backend.copy(src.storage, v.storage, src.size);
   if (src !== init) src.dispose();
@@ -183,6 +198,12 @@ export function variable(init: TensorLike, options?: { name?: string }): Tensor 
   v.requiresGrad = true;
   if (options?.name) v.name = options.name;
   return v;
+}
+
+/** `t` when it is a live Tensor of the current backend (never converts host values). */
+function liveTensor(t: unknown, fn: string, arg: string): Tensor {
+  if (!(t instanceof Tensor)) throw new ArgumentError(`${fn}: argument '${arg}' expected a Tensor, given ${describeValue(t)}`);
+  return toTensor(t, fn, arg);
 }
 
 /** Converts an op argument to a tensor (numbers become rank-0 tensors). */

@@ -12,6 +12,7 @@ import { ArgumentError, describeValue } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { binaryOp } from './arithmetic.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
 
 /**
  * `a ** b` elementwise with broadcasting, following C's `powf` (and torch): pow(x, 0) = 1 and
@@ -48,11 +49,13 @@ function bound(name: 'lo' | 'hi', v: unknown, dflt: number): number {
  * included, as torch), else 0.
  */
 export function clip(x: TensorLike, lo?: number, hi?: number): Tensor {
-  const l = bound('lo', lo, -Infinity);
-  const h = bound('hi', hi, Infinity);
-  if (l > h) throw new ArgumentError(`clip: argument 'lo' (${l}) must not exceed 'hi' (${h})`);
-  const t = toTensor(x, 'clip', 'x');
-  const out = empty(t.shape);
-  if (t.size > 0) t.backend.clip(t.storage, out.storage, t.size, l, h);
-  return record(out, 'clip', [t], (dy) => [clipGrad(dy, t, l, h)]);
+  return atomic(() => {
+    const l = bound('lo', lo, -Infinity);
+    const h = bound('hi', hi, Infinity);
+    if (l > h) throw new ArgumentError(`clip: argument 'lo' (${l}) must not exceed 'hi' (${h})`);
+    const t = toTensor(x, 'clip', 'x');
+    const out = empty(t.shape);
+    if (t.size > 0) t.backend.clip(t.storage, out.storage, t.size, l, h);
+    return record(out, 'clip', [t], (dy) => [clipGrad(dy, t, l, h)]);
+  });
 }

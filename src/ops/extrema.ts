@@ -13,6 +13,8 @@ import { empty, toTensor } from './create.js';
 import { reduceRaw } from './reduce.js';
 import { reshapeRaw } from './shape.js';
 import { splitAt } from './strided.js';
+import { atomic } from '../engine.js';
+import { checkKeepDims } from './axes.js';
 
 function checkNonEmpty(fn: string, shape: readonly number[], axes: readonly number[]): void {
   const outSize = sizeOf(shape.filter((_, i) => !axes.includes(i)));
@@ -23,15 +25,18 @@ function checkNonEmpty(fn: string, shape: readonly number[], axes: readonly numb
 }
 
 function extremum(op: 'max' | 'min', x: TensorLike, axis: number | readonly number[] | undefined, keepDims: boolean): Tensor {
-  const t = toTensor(x, op, 'x');
-  const axes = normAxes(op, axis, t.shape);
-  checkNonEmpty(op, t.shape, axes);
-  const kept = reduceRaw(op, t, axes);
-  const shape = keepDims ? kept.shape : t.shape.filter((_, i) => !axes.includes(i));
-  const out = keepDims ? kept : reshapeRaw(kept, shape);
-  if (out !== kept) kept.dispose();
-  const rule = op === 'max' ? maxGrad : minGrad;
-  return record(out, op, [t], (dy) => [rule(dy, t, out, axes)]);
+  return atomic(() => {
+    checkKeepDims(op, keepDims);
+    const t = toTensor(x, op, 'x');
+    const axes = normAxes(op, axis, t.shape);
+    checkNonEmpty(op, t.shape, axes);
+    const kept = reduceRaw(op, t, axes);
+    const shape = keepDims ? kept.shape : t.shape.filter((_, i) => !axes.includes(i));
+    const out = keepDims ? kept : reshapeRaw(kept, shape);
+    if (out !== kept) kept.dispose();
+    const rule = op === 'max' ? maxGrad : minGrad;
+    return record(out, op, [t], (dy) => [rule(dy, t, out, axes)]);
+  });
 }
 
 /**
@@ -55,12 +60,14 @@ export function min(x: TensorLike, axis?: number | readonly number[], keepDims =
  * require grad).
  */
 export function argmax(x: TensorLike, axis = -1): Tensor {
-  const t = toTensor(x, 'argmax', 'x');
-  if (t.rank === 0) throw new ShapeError(`argmax: expected a tensor of rank ≥ 1, given a scalar`);
-  const ax = normAxis('argmax', axis, t.rank);
-  checkNonEmpty('argmax', t.shape, [ax]);
-  const { outer, len, inner } = splitAt(t.shape, ax);
-  const out = empty(t.shape.filter((_, i) => i !== ax));
-  if (out.size > 0) t.backend.argmax(t.storage, out.storage, outer, len, inner);
-  return out;
+  return atomic(() => {
+    const t = toTensor(x, 'argmax', 'x');
+    if (t.rank === 0) throw new ShapeError(`argmax: expected a tensor of rank ≥ 1, given a scalar`);
+    const ax = normAxis('argmax', axis, t.rank);
+    checkNonEmpty('argmax', t.shape, [ax]);
+    const { outer, len, inner } = splitAt(t.shape, ax);
+    const out = empty(t.shape.filter((_, i) => i !== ax));
+    if (out.size > 0) t.backend.argmax(t.storage, out.storage, outer, len, inner);
+    return out;
+  });
 }

@@ -16,40 +16,54 @@ import { squareGrad } from '../autograd/rules/square.js';
 import type { Activation, UnaryMath } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
+import { tensorArg } from './checks.js';
 
 /** `f(x)` elementwise for a UNARY_MATH op; no autograd. */
 export function unaryRaw(op: UnaryMath, x: Tensor): Tensor {
-  const out = empty(x.shape);
-  if (x.size > 0) x.backend.unary(op, x.storage, out.storage, x.size);
-  return out;
+  return atomic(() => {
+    tensorArg(x, 'unaryRaw', 'x');
+    const out = empty(x.shape);
+    if (x.size > 0) x.backend.unary(op, x.storage, out.storage, x.size);
+    return out;
+  });
 }
 
 /** `alpha·x` as a new tensor; no autograd. */
 export function scaleRaw(x: Tensor, alpha: number): Tensor {
-  const out = empty(x.shape);
-  if (x.size > 0) x.backend.scale(x.storage, out.storage, x.size, alpha);
-  return out;
+  return atomic(() => {
+    tensorArg(x, 'scaleRaw', 'x');
+    const out = empty(x.shape);
+    if (x.size > 0) x.backend.scale(x.storage, out.storage, x.size, alpha);
+    return out;
+  });
 }
 
 /** Multiplies x by `alpha` in place (for fresh intermediates only); returns x. */
 export function scaleInPlace(x: Tensor, alpha: number): Tensor {
+  tensorArg(x, 'scaleInPlace', 'x');
   if (x.size > 0) x.backend.scale(x.storage, x.storage, x.size, alpha);
   return x;
 }
 
 /** `act(x)` elementwise through the activation kernel (e.g. 'step', 'sign' for masks); no autograd. */
 export function activationRaw(x: Tensor, act: Activation): Tensor {
-  const out = empty(x.shape);
-  if (x.size > 0) x.backend.activation(act, x.storage, out.storage, x.size);
-  return out;
+  return atomic(() => {
+    tensorArg(x, 'activationRaw', 'x');
+    const out = empty(x.shape);
+    if (x.size > 0) x.backend.activation(act, x.storage, out.storage, x.size);
+    return out;
+  });
 }
 
 type UnaryRule = (dy: Tensor, x: Tensor, out: Tensor) => Tensor;
 
 function unaryOp(op: UnaryMath, x: TensorLike, rule: UnaryRule): Tensor {
-  const t = toTensor(x, op, 'x');
-  const out = unaryRaw(op, t);
-  return record(out, op, [t], (dy) => [rule(dy, t, out)]);
+  return atomic(() => {
+    const t = toTensor(x, op, 'x');
+    const out = unaryRaw(op, t);
+    return record(out, op, [t], (dy) => [rule(dy, t, out)]);
+  });
 }
 
 /** −x. */

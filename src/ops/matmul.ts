@@ -4,10 +4,12 @@
  */
 import { record } from '../autograd/record.js';
 import { matmulGrad } from '../autograd/rules/matmul.js';
-import { ArgumentError, ShapeError, fmtShape, describeValue } from '../errors.js';
+import { ArgumentError, ShapeError, checkOptions, fmtShape, describeValue } from '../errors.js';
 import type { Activation } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
+import { tensorArg } from './checks.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -19,6 +21,8 @@ export interface MatmulOptions {
 
 /** Checks ranks and inner dimensions; returns m, n, k. */
 export function matmulDims(fn: string, a: Tensor, b: Tensor, transA: boolean, transB: boolean): { m: number; n: number; k: number } {
+  tensorArg(a, fn, 'a');
+  tensorArg(b, fn, 'b');
   if (a.rank !== 2) throw new ShapeError(`${fn}: argument 'a' expected a 2-D tensor, given shape ${fmtShape(a.shape)}`);
   if (b.rank !== 2) throw new ShapeError(`${fn}: argument 'b' expected a 2-D tensor, given shape ${fmtShape(b.shape)}`);
   const [m, ka] = transA ? [a.shape[1]!, a.shape[0]!] : [a.shape[0]!, a.shape[1]!];
@@ -31,10 +35,12 @@ export function matmulDims(fn: string, a: Tensor, b: Tensor, transA: boolean, tr
 
 /** `op(a)·op(b)` without autograd. */
 export function matmulRaw(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
-  const { m, n, k } = matmulDims('matmul', a, b, transA, transB);
-  const out = empty([m, n]);
-  if (out.size > 0) out.backend.gemm({ a: a.storage, b: b.storage, c: out.storage, m, n, k, transA, transB });
-  return out;
+  return atomic(() => {
+    const { m, n, k } = matmulDims('matmul', a, b, transA, transB);
+    const out = empty([m, n]);
+    if (out.size > 0) out.backend.gemm({ a: a.storage, b: b.storage, c: out.storage, m, n, k, transA, transB });
+    return out;
+  });
 }
 
 function bool(fn: string, name: string, v: unknown): boolean {
@@ -45,12 +51,15 @@ function bool(fn: string, name: string, v: unknown): boolean {
 
 /** Matrix product `op(a)·op(b)` of 2-D tensors. */
 export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}): Tensor {
-  const ta = toTensor(a, 'matmul', 'a');
-  const tb = toTensor(b, 'matmul', 'b');
-  const transA = bool('matmul', 'transA', options.transA);
-  const transB = bool('matmul', 'transB', options.transB);
-  const out = matmulRaw(ta, tb, transA, transB);
-  return record(out, 'matmul', [ta, tb], (dy) => matmulGrad(dy, ta, tb, transA, transB));
+  return atomic(() => {
+    checkOptions('matmul', options, ['transA', 'transB']);
+    const ta = toTensor(a, 'matmul', 'a');
+    const tb = toTensor(b, 'matmul', 'b');
+    const transA = bool('matmul', 'transA', options.transA);
+    const transB = bool('matmul', 'transB', options.transB);
+    const out = matmulRaw(ta, tb, transA, transB);
+    return record(out, 'matmul', [ta, tb], (dy) => matmulGrad(dy, ta, tb, transA, transB));
+  });
 }
 
 /**
@@ -58,11 +67,14 @@ export function matmul(a: TensorLike, b: TensorLike, options: MatmulOptions = {}
  * gradient through the activation derivative. x [batch, in], w [in, out], bias [out].
  */
 export function denseRaw(x: Tensor, w: Tensor, bias: Tensor | null, activation: Activation, alpha?: number): Tensor {
-  const { m, n, k } = matmulDims('dense', x, w, false, false);
-  if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias expected shape [${n}], given ${fmtShape(bias.shape)}`);
-  const out = empty([m, n]);
-  if (out.size > 0) {
-    out.backend.gemm({ a: x.storage, b: w.storage, c: out.storage, m, n, k, bias: bias?.storage, activation, activationAlpha: alpha });
-  }
-  return out;
+  return atomic(() => {
+    const { m, n, k } = matmulDims('dense', x, w, false, false);
+    if (bias !== null && bias !== undefined) tensorArg(bias, 'dense', 'bias');
+    if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias expected shape [${n}], given ${fmtShape(bias.shape)}`);
+    const out = empty([m, n]);
+    if (out.size > 0) {
+      out.backend.gemm({ a: x.storage, b: w.storage, c: out.storage, m, n, k, bias: bias?.storage, activation, activationAlpha: alpha });
+    }
+    return out;
+  });
 }

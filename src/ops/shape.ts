@@ -6,6 +6,8 @@ import { record } from '../autograd/record.js';
 import { ArgumentError, ShapeError, fmtShape, describeValue } from '../errors.js';
 import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
 import { empty, toTensor } from './create.js';
+import { atomic } from '../engine.js';
+import { tensorArg } from './checks.js';
 
 /** Resolves one `-1` in a target shape and checks the element count. */
 export function resolveShape(fn: string, from: readonly number[], to: readonly number[]): number[] {
@@ -31,16 +33,22 @@ export function resolveShape(fn: string, from: readonly number[], to: readonly n
 
 /** A copy of x with another shape of the same size; no autograd. */
 export function reshapeRaw(x: Tensor, shape: readonly number[]): Tensor {
-  const out = empty(shape);
-  if (x.size > 0) x.backend.copy(x.storage, out.storage, x.size);
-  return out;
+  return atomic(() => {
+    tensorArg(x, 'reshapeRaw', 'x');
+    if (!Array.isArray(shape) || sizeOf(shape) !== x.size) throw new ShapeError(`reshapeRaw: argument 'shape' expected ${x.size} elements (from ${fmtShape(x.shape)}), given ${describeValue(shape)}`);
+    const out = empty(shape);
+    if (x.size > 0) x.backend.copy(x.storage, out.storage, x.size);
+    return out;
+  });
 }
 
 /** x with a new shape (one dimension may be -1). */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
-  const t = toTensor(x, 'reshape', 'x');
-  const out = reshapeRaw(t, resolveShape('reshape', t.shape, shape));
-  return record(out, 'reshape', [t], (dy) => [reshapeRaw(dy, t.shape)]);
+  return atomic(() => {
+    const t = toTensor(x, 'reshape', 'x');
+    const out = reshapeRaw(t, resolveShape('reshape', t.shape, shape));
+    return record(out, 'reshape', [t], (dy) => [reshapeRaw(dy, t.shape)]);
+  });
 }
 
 /** Collapses axes from `startAxis` (default 1) onward: [N, C, H, W] → [N, C·H·W]. */

@@ -5,6 +5,7 @@ import { ArgumentError, ShapeError, describeValue, fmtShape } from '../errors.js
 import type { Tensor, TensorLike } from '../tensor.js';
 import { empty, toTensor } from './create.js';
 import { contiguousStrides, copyStrided } from './strided.js';
+import { atomic } from '../engine.js';
 
 function intList(fn: string, arg: string, v: unknown): number[] {
   const list = typeof v === 'number' ? [v] : v;
@@ -19,8 +20,8 @@ export function resolveSlice(fn: string, shape: readonly number[], begin: number
   const b = intList(fn, 'begin', begin);
   const s = size === undefined ? [] : intList(fn, 'size', size);
   const rank = shape.length;
-  if (b.length > rank) throw new ShapeError(`${fn}: argument 'begin' ${fmtShape(b)} has more entries than the tensor has axes (shape ${fmtShape(shape)})`);
-  if (s.length > rank) throw new ShapeError(`${fn}: argument 'size' ${fmtShape(s)} has more entries than the tensor has axes (shape ${fmtShape(shape)})`);
+  if (b.length > rank) throw new ShapeError(`${fn}: argument 'begin' expected at most ${rank} entries (shape ${fmtShape(shape)}), given ${fmtShape(b)}`);
+  if (s.length > rank) throw new ShapeError(`${fn}: argument 'size' expected at most ${rank} entries (shape ${fmtShape(shape)}), given ${fmtShape(s)}`);
   const rb: number[] = [];
   const rs: number[] = [];
   for (let d = 0; d < rank; d++) {
@@ -44,11 +45,13 @@ export function resolveSlice(fn: string, shape: readonly number[], begin: number
  * stands for a one-entry list. Returns a new contiguous tensor.
  */
 export function slice(x: TensorLike, begin: number | readonly number[], size?: number | readonly number[]): Tensor {
-  const t = toTensor(x, 'slice', 'x');
-  const r = resolveSlice('slice', t.shape, begin, size);
-  const xs = contiguousStrides(t.shape);
-  const offset = r.begin.reduce((acc, bd, d) => acc + bd * xs[d]!, 0);
-  const out = empty(r.size);
-  copyStrided('slice', t, offset, xs, out, 0, contiguousStrides(r.size), r.size);
-  return record(out, 'slice', [t], (dy) => [sliceGrad(dy, t.shape, offset)]);
+  return atomic(() => {
+    const t = toTensor(x, 'slice', 'x');
+    const r = resolveSlice('slice', t.shape, begin, size);
+    const xs = contiguousStrides(t.shape);
+    const offset = r.begin.reduce((acc, bd, d) => acc + bd * xs[d]!, 0);
+    const out = empty(r.size);
+    copyStrided('slice', t, offset, xs, out, 0, contiguousStrides(r.size), r.size);
+    return record(out, 'slice', [t], (dy) => [sliceGrad(dy, t.shape, offset)]);
+  });
 }

@@ -6,6 +6,7 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { normAxis } from './axes.js';
 import { toTensor } from './create.js';
 import { permuteRaw } from './strided.js';
+import { atomic } from '../engine.js';
 
 /** Checks `perm` against a rank-`rank` tensor (negative axes allowed); default: reversed axes. */
 export function checkPerm(fn: string, perm: readonly number[] | undefined, rank: number): number[] {
@@ -24,8 +25,10 @@ export function checkPerm(fn: string, perm: readonly number[] | undefined, rank:
  * with a transposed matrix, prefer `matmul(a, b, { transA / transB })`, which copies nothing.
  */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
-  const t = toTensor(x, 'transpose', 'x');
-  const p = checkPerm('transpose', perm, t.rank);
-  const out = permuteRaw(t, p);
-  return record(out, 'transpose', [t], (dy) => [transposeGrad(dy, p)]);
+  return atomic(() => {
+    const t = toTensor(x, 'transpose', 'x');
+    const p = checkPerm('transpose', perm, t.rank);
+    const out = permuteRaw(t, p);
+    return record(out, 'transpose', [t], (dy) => [transposeGrad(dy, p)]);
+  });
 }

@@ -11,8 +11,9 @@
  * into 1-element buffers it allocates once, so an optimiser's `clipNorm` option adds no
  * allocation and no read-back per step (and works on backends without synchronous reads).
  */
-import { ArgumentError, ShapeError, describeValue } from '../errors.js';
+import { ArgumentError, AxonError, ShapeError, describeValue } from '../errors.js';
 import type { Kernels, Storage } from '../kernels/kernels.js';
+import { requireSyncReads } from '../readback.js';
 import { Tensor } from '../tensor.js';
 import { checkNumberIn } from './options.js';
 
@@ -53,8 +54,9 @@ export class GradClipper {
   private scratch?: Storage;
 
   constructor(k: Kernels, normType: number) {
+    if (typeof k !== 'object' || k === null || typeof k.alloc !== 'function') throw new ArgumentError(`GradClipper: argument 'k' expected a backend (Kernels), given ${describeValue(k)}`);
     this.k = k;
-    this.normType = normType;
+    this.normType = checkNormType('GradClipper', normType);
     const one = (): Storage => k.alloc(1);
     this.acc = one();
     this.tmp = one();
@@ -136,6 +138,7 @@ function gradsOf(fn: string, params: unknown): Tensor[] {
   const seen = new Set<Tensor>();
   list.forEach((p: unknown, i: number) => {
     if (!(p instanceof Tensor)) throw new ArgumentError(`${fn}: parameter ${i} expected a Tensor, given ${describeValue(p)}`);
+    if (p.disposed) throw new AxonError('DISPOSED', `${fn}: parameter ${i} was disposed; expected a live tensor`);
     const g = p.grad;
     if (!g || seen.has(g)) return;
     if (g.disposed) throw new ArgumentError(`${fn}: the gradient of parameter ${i} was disposed`);
@@ -150,10 +153,28 @@ function gradsOf(fn: string, params: unknown): Tensor[] {
 }
 
 /**
+ * Queues the clipping of `grads` on their backend (norm and coefficient computed on the device)
+ * and returns `read(total norm buffer)`, called before the buffers are freed.
+ */
+function clipOnDevice<T>(grads: readonly Tensor[], maxNorm: number, order: number, read: (total: Storage) => T): T {
+  const clipper = new GradClipper(grads[0]!.backend, order);
+  try {
+    clipper.reset();
+    for (const g of grads) clipper.accumulate(g.storage, g.size);
+    clipper.finish(maxNorm);
+    for (const g of grads) clipper.scale(g.storage, g.size);
+    return read(clipper.total);
+  } finally {
+    clipper.dispose();
+  }
+}
+
+/**
  * Scales all gradients of `params` together so that their total `normType`-norm is at most
  * `maxNorm` (torch.nn.utils.clip_grad_norm_). Returns the total norm before clipping (0 when no
- * parameter has a gradient). Reads one number back, so it needs a backend with synchronous
- * reads; on others use an optimiser's `clipNorm` option.
+ * parameter has a gradient). Returning the norm needs a synchronous read: on a backend without
+ * one (webgpu) this throws an 'UNSUPPORTED' error before touching any gradient; use
+ * {@link clipGradNormAsync} there, or an optimiser's `clipNorm` option (no read at all).
  */
 export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number, normType: NormType = 2): number {
   const fn = 'clipGradNorm';
@@ -161,16 +182,23 @@ export function clipGradNorm(params: Tensor | readonly Tensor[], maxNorm: number
   const order = checkNormType(fn, normType);
   const grads = gradsOf(fn, params);
   if (grads.length === 0) return 0;
-  const clipper = new GradClipper(grads[0]!.backend, order);
-  try {
-    clipper.reset();
-    for (const g of grads) clipper.accumulate(g.storage, g.size);
-    clipper.finish(maxNorm);
-    for (const g of grads) clipper.scale(g.storage, g.size);
-    return clipper.total.readSync()[0]!;
-  } finally {
-    clipper.dispose();
-  }
+  requireSyncReads(fn, 'await clipGradNormAsync(params, maxNorm) (or the optimiser option clipNorm, which reads nothing back)', grads[0]!.backend);
+  return clipOnDevice(grads, maxNorm, order, (total) => total.readSync()[0]!);
+}
+
+/**
+ * {@link clipGradNorm} on every backend. The clipping itself is queued on the device before this
+ * returns (so `optimizer.step()` may follow at once, without awaiting); the promise resolves
+ * with the total norm before clipping once it has been read back.
+ */
+export function clipGradNormAsync(params: Tensor | readonly Tensor[], maxNorm: number, normType: NormType = 2): Promise<number> {
+  const fn = 'clipGradNormAsync';
+  checkNumberIn(fn, "argument 'maxNorm'", maxNorm, { min: 0 });
+  const order = checkNormType(fn, normType);
+  const grads = gradsOf(fn, params);
+  if (grads.length === 0) return Promise.resolve(0);
+  // The read is recorded in the device queue before the buffers are freed, so it sees the norm.
+  return clipOnDevice(grads, maxNorm, order, (total) => total.read()).then((v) => v[0]!);
 }
 
 /** Clamps every gradient element of `params` to `[−clipValue, clipValue]` in place (torch.nn.utils.clip_grad_value_). */

@@ -15,8 +15,9 @@
  * - `clipValue` then `clipNorm` (total L2 norm over all parameters of this optimiser, like
  *   torch.nn.utils.clip_grad_norm_) are applied to the gradients in place before the update.
  */
-import { ArgumentError, ShapeError, checkOptions, describeValue } from '../errors.js';
+import { ArgumentError, AxonError, ShapeError, checkOptions, describeValue } from '../errors.js';
 import type { Kernels, Storage } from '../kernels/kernels.js';
+import { requireSyncReads } from '../readback.js';
 import { Tensor } from '../tensor.js';
 import { GradClipper } from './clip.js';
 import { Optimizer, type OptimizerState } from './optimizer.js';
@@ -108,7 +109,7 @@ function checkParams(fn: string, params: unknown): Tensor[] {
   params.forEach((p: unknown, i: number) => {
     if (!(p instanceof Tensor)) throw new ArgumentError(`${fn}: parameter ${i} expected a Tensor, given ${describeValue(p)}`);
     const label = `parameter ${i}${p.name ? ` (${p.name})` : ''}`;
-    if (p.disposed) throw new ArgumentError(`${fn}: ${label} was disposed`);
+    if (p.disposed) throw new AxonError('DISPOSED', `${fn}: ${label} was disposed; expected a live tensor`);
     if (!p.isLeaf) throw new ArgumentError(`${fn}: ${label} is not a leaf tensor (it was computed from others); optimise the variables it came from`);
     const prev = seen.get(p);
     if (prev !== undefined) throw new ArgumentError(`${fn}: ${label} is the same tensor as parameter ${prev}; each parameter may appear only once`);
@@ -126,6 +127,19 @@ function asFloats(v: unknown): Float32Array | undefined {
   if (v instanceof Float32Array) return v;
   if (Array.isArray(v) && v.every((x) => typeof x === 'number')) return Float32Array.from(v as number[]);
   return undefined;
+}
+
+/**
+ * Throws `AxonError('NON_FINITE')` naming the slot, the buffer and the first NaN/±Inf: a state
+ * saved from a diverged run would otherwise resume into NaN weights at the first step.
+ */
+function checkFiniteBuffer(fn: string, slot: number, name: string, v: Float32Array): void {
+  for (let j = 0; j < v.length; j++) {
+    const x = v[j]!;
+    if (x - x !== 0) {
+      throw new AxonError('NON_FINITE', `${fn}: slot ${slot} buffer '${name}' holds ${x} at index ${j}; expected finite values (was the state saved after training diverged?)`);
+    }
+  }
 }
 
 /** See the file comment. */
@@ -246,14 +260,29 @@ export abstract class FusedOptimizer<C extends BaseConfig> extends Optimizer {
   /**
    * A copy of the state. `slots[i]` exists for every bound parameter i: `{ step }` (a 1-element
    * Float32Array, as torch stores it) for parameters not updated yet, plus the buffers named by
-   * the optimiser (e.g. Adam's `m`, `v`, `vMax`) once updated. Needs synchronous reads.
+   * the optimiser (e.g. Adam's `m`, `v`, `vMax`) once updated. Needs synchronous reads: on a
+   * backend without them (webgpu) it throws an 'UNSUPPORTED' error; use {@link FusedOptimizer.stateAsync}.
    */
   state(): OptimizerState {
+    const k = this.params[0]?.backend;
+    if (k && this.slots.some((s) => s)) requireSyncReads(`${this.type}.state`, `await optimizer.stateAsync()`, k);
+    return this.buildState((buf) => buf.readSync());
+  }
+
+  /** {@link FusedOptimizer.state} on every backend: the buffers are read with `await` (webgpu included), all at once. */
+  override async stateAsync(): Promise<OptimizerState> {
+    const bufs = this.slots.flatMap((s) => (s ? Object.values(s.bufs) : []));
+    const values = await Promise.all(bufs.map((b) => b.read()));
+    const byBuf = new Map(bufs.map((b, i) => [b, values[i]!]));
+    return this.buildState((buf) => byBuf.get(buf)!);
+  }
+
+  private buildState(read: (buf: Storage) => Float32Array): OptimizerState {
     const slots: Record<number, Record<string, Float32Array>> = {};
     for (let i = 0; i < this.params.length; i++) {
       const s = this.slots[i];
       const entry: Record<string, Float32Array> = { step: Float32Array.of(s?.step ?? 0) };
-      if (s) for (const [name, buf] of Object.entries(s.bufs)) entry[name] = buf.readSync();
+      if (s) for (const [name, buf] of Object.entries(s.bufs)) entry[name] = read(buf);
       slots[i] = entry;
     }
     return { type: this.type, options: this.optionsJson(), step: this.stepCount, slots };
@@ -262,7 +291,8 @@ export abstract class FusedOptimizer<C extends BaseConfig> extends Optimizer {
   /**
    * Restores a state from {@link FusedOptimizer.state} (options included, like torch's
    * load_state_dict). Checks the type, the options, the parameter count and every buffer's
-   * name and size before changing anything. Buffers may be Float32Arrays or number arrays.
+   * name, size and values (finite) before changing anything. Buffers may be Float32Arrays or
+   * number arrays.
    */
   loadState(state: OptimizerState): void {
     const fn = `${this.type}.loadState`;
@@ -303,7 +333,8 @@ export abstract class FusedOptimizer<C extends BaseConfig> extends Optimizer {
       for (const name of names) {
         const v = asFloats(e[name]);
         if (!v) throw new ArgumentError(`${fn}: slot ${i} lacks buffer '${name}' (expected a Float32Array of ${p.size} elements, given ${describeValue(e[name])})`);
-        if (v.length !== p.size) throw new ShapeError(`${fn}: slot ${i} buffer '${name}' has ${v.length} elements but parameter ${i} has ${p.size}`);
+        if (v.length !== p.size) throw new ShapeError(`${fn}: slot ${i} buffer '${name}' has ${v.length} elements but parameter ${i} has ${p.size}; expected the same size`);
+        checkFiniteBuffer(fn, i, name, v);
         bufs[name] = v;
       }
       loaded.push({ step: pStep!, bufs });

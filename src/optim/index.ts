@@ -7,6 +7,6 @@ export { RMSprop, type RMSpropOptions, type RMSpropConfig } from './rmsprop.js';
 export { Adagrad, type AdagradOptions, type AdagradConfig } from './adagrad.js';
 export { Adadelta, type AdadeltaOptions, type AdadeltaConfig } from './adadelta.js';
 export { createOptimizer, OPTIMIZER_NAMES } from './registry.js';
-export { clipGradNorm, clipGradValue, GradClipper, type NormType } from './clip.js';
+export { clipGradNorm, clipGradNormAsync, clipGradValue, GradClipper, type NormType } from './clip.js';
 export { LrScheduler, ReduceOnPlateau, type LrSchedule, type ScheduleLike, type ReduceOnPlateauOptions } from './schedules.js';
 export * as schedules from './schedules.js';

@@ -43,8 +43,13 @@ export abstract class Optimizer {
     }
   }
 
-  /** A copy of the state, for saving. */
+  /** A copy of the state, for saving. Needs synchronous reads (js, wasm); on webgpu use {@link Optimizer.stateAsync}. */
   abstract state(): OptimizerState;
+
+  /** {@link Optimizer.state} on every backend (the state buffers are read with `await`). */
+  async stateAsync(): Promise<OptimizerState> {
+    return this.state();
+  }
 
   /** Restores a state saved by {@link Optimizer.state} (checks type, shapes and sizes first). */
   abstract loadState(state: OptimizerState): void;

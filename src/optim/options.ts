@@ -3,7 +3,7 @@
  * torch's spirit ("Adam: option 'lr' expected a number ≥ 0, given -1"), thrown before any state
  * changes.
  */
-import { ArgumentError, describeValue } from '../errors.js';
+import { ArgumentError, describeValue, nearest } from '../errors.js';
 
 /** Allowed range of a numeric option; bounds are inclusive unless marked open. */
 export interface Range {
@@ -64,7 +64,8 @@ export function enumOption<T extends string>(fn: string, o: Record<string, unkno
   const v = o[key];
   if (v === undefined) return def;
   if (typeof v !== 'string' || !(valid as readonly string[]).includes(v)) {
-    throw new ArgumentError(`${fn}: option '${key}' expected one of ${valid.map((x) => `'${x}'`).join(', ')}, given ${describeValue(v)}`);
+    const near = typeof v === 'string' ? nearest(v, valid) : undefined;
+    throw new ArgumentError(`${fn}: option '${key}' expected one of ${valid.map((x) => `'${x}'`).join(', ')}, given ${describeValue(v)}${near ? ` (did you mean '${near}'?)` : ''}`);
   }
   return v as T;
 }

@@ -14,7 +14,7 @@
  * runs epoch e with `lrAt(e, baseLr)` — the same values as torch's schedulers after e calls of
  * `scheduler.step()`.
  */
-import { ArgumentError, checkOptions, describeValue } from '../errors.js';
+import { ArgumentError, checkName, checkOptions, describeValue } from '../errors.js';
 import type { Optimizer } from './optimizer.js';
 import { asRecord, checkNumberIn, enumOption, numOption } from './options.js';
 
@@ -287,6 +287,8 @@ export function scheduleFromConfig(config: Record<string, unknown>): LrSchedule 
       return new ReduceOnPlateau(opts as ReduceOnPlateauOptions);
     }
     default:
-      throw new ArgumentError(`${fn}: unknown schedule type ${describeValue(c['type'])}; valid: stepDecay, exponential, inverseTime, cosine, linearWarmup, reduceOnPlateau`);
+      // Every valid type returned above, so checkName throws here (naming the nearest type).
+      checkName(fn, 'schedule type', c['type'], ['stepDecay', 'exponential', 'inverseTime', 'cosine', 'linearWarmup', 'reduceOnPlateau']);
+      throw new ArgumentError(`${fn}: unknown schedule type ${describeValue(c['type'])}`);
   }
 }

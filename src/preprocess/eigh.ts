@@ -10,7 +10,7 @@
  * n = 400 ≈ 2.3 s, n = 784 (MNIST pixels) ≈ 18 s — for wide data, reduce D first or fit PCA
  * once and reuse it. Memory is 2n² float64.
  */
-import { ArgumentError, describeValue } from '../errors.js';
+import { ArgumentError, checkOptions, describeValue } from '../errors.js';
 
 /** Result of {@link symmetricEigen}. */
 export interface EigenResult {
@@ -35,6 +35,10 @@ export interface EigenOptions {
  */
 export function symmetricEigen(a: ArrayLike<number>, n: number, options: EigenOptions = {}): EigenResult {
   const fn = 'symmetricEigen';
+  checkOptions(fn, options, ['maxSweeps']);
+  if (options.maxSweeps !== undefined && !(Number.isSafeInteger(options.maxSweeps) && options.maxSweeps >= 1)) {
+    throw new ArgumentError(`${fn}: option 'maxSweeps' expected a positive integer, given ${describeValue(options.maxSweeps)}`);
+  }
   if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`${fn}: argument 'n' expected a non-negative integer, given ${describeValue(n)}`);
   if (a.length !== n * n) throw new ArgumentError(`${fn}: argument 'a' expected ${n * n} values (n × n), given ${a.length}`);
   const maxSweeps = options.maxSweeps ?? 100;

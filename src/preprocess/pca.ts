@@ -18,6 +18,7 @@ import { tensor } from '../ops/create.js';
 import { matmul } from '../ops/matmul.js';
 import type { Tensor } from '../tensor.js';
 import type { HostArray } from '../data/host.js';
+import { readSync, type Reads } from '../readback.js';
 import { symmetricEigen } from './eigh.js';
 import { columnMeans } from './stats.js';
 import { Preprocessor, release } from './preprocessor.js';
@@ -88,6 +89,11 @@ export class PCA extends Preprocessor {
   }
 
   protected fitHost(h: HostArray): void {
+    readSync(this.fitReads(h));
+  }
+
+  /** The fit; the covariance GEMM runs on the backend and is read back (yielded: src/readback.ts). */
+  protected override *fitReads(h: HostArray): Reads<void> {
     const n = h.shape[0]!;
     const d = h.shape[1]!;
     const maxK = Math.min(n, d);
@@ -95,7 +101,7 @@ export class PCA extends Preprocessor {
       throw new ArgumentError(`PCA.fit: option 'components' = ${this.wantComponents} exceeds min(samples, features) = min(${n}, ${d}) = ${maxK}`);
     }
     const mean = columnMeans(h);
-    const cov = covariance(h, mean);
+    const cov = yield* covariance(h, mean);
     const { values, vectors } = symmetricEigen(cov, d);
     for (let i = 0; i < d; i++) if (values[i]! < 0) values[i] = 0;
     let total = 0;
@@ -168,7 +174,7 @@ export class PCA extends Preprocessor {
 }
 
 /** Sample covariance `[D, D]` (÷(N − 1)) of host data around `mean`, as one GEMM on the backend. */
-function covariance(h: HostArray, mean: Float64Array): Float64Array {
+function* covariance(h: HostArray, mean: Float64Array): Reads<Float64Array> {
   const n = h.shape[0]!;
   const d = h.shape[1]!;
   // Centre on the host (float64 subtraction, one rounding) so the GEMM sees zero-mean columns.
@@ -176,14 +182,18 @@ function covariance(h: HostArray, mean: Float64Array): Float64Array {
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < d; j++) xc[i * d + j] = h.data[i * d + j]! - mean[j]!;
   }
-  const c = noGrad(() => {
+  const g = noGrad(() => {
     const t = tensor(xc, [n, d]);
-    const g = matmul(t, t, { transA: true });
+    const p = matmul(t, t, { transA: true });
     t.dispose();
-    const v = g.dataSync();
-    g.dispose();
-    return v;
+    return p;
   });
+  let c: Float32Array;
+  try {
+    c = yield g;
+  } finally {
+    g.dispose();
+  }
   const out = new Float64Array(d * d);
   for (let i = 0; i < d * d; i++) out[i] = c[i]! / (n - 1);
   return out;

@@ -3,10 +3,15 @@
  * float64; `transform` / `inverseTransform` run on the current backend with ordinary ops (so
  * they are differentiable and batched like everything else). The fitted constants are uploaded
  * once per backend and cached as kept tensors; `dispose()` frees them.
+ *
+ * `fit` reads a tensor `x` (and PCA its covariance) back synchronously, so on webgpu it throws
+ * an 'UNSUPPORTED' error naming `fitAsync`, which does the same with `await` on every backend.
+ * Host input (nested arrays, `{ data, shape }`) needs no read-back.
  */
 import { kernels, noGrad } from '../engine.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { tensor, toTensor } from '../ops/create.js';
+import { hostInputAsync, readAsync, readSync, requireSyncReads, type Reads } from '../readback.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { checkFinite, dims2, isHostArrayLike, toHostArray, type ArrayInput, type HostArray } from '../data/host.js';
 
@@ -24,14 +29,35 @@ export abstract class Preprocessor {
   /** The class name, for messages. */
   protected abstract get kind(): string;
 
-  /** Learns the statistics of `x` `[N, D]`. Returns this. */
+  /** Learns the statistics of `x` `[N, D]`. Returns this. Reads synchronously (on webgpu use {@link Preprocessor.fitAsync}). */
   fit(x: FitInput): this {
-    const h = this.readFit(x);
+    const fn = `${this.kind}.fit`;
+    const name = this.kind === 'PCA' ? 'pca' : `${this.kind[0]!.toLowerCase()}${this.kind.slice(1)}`;
+    const alt = { fn, use: `await ${name}.fitAsync(x)` };
+    if (x instanceof Tensor) requireSyncReads(fn, alt.use, x.backend);
+    const h = this.readFit(fn, x);
+    readSync(this.fitBody(h), alt);
+    return this;
+  }
+
+  /** {@link Preprocessor.fit} on every backend (webgpu included): tensors are read with `await`. */
+  async fitAsync(x: FitInput): Promise<this> {
+    const fn = `${this.kind}.fitAsync`;
+    const h = this.readFit(fn, (await hostInputAsync(fn, 'x', x)) as FitInput);
+    await readAsync(this.fitBody(h));
+    return this;
+  }
+
+  private *fitBody(h: HostArray): Reads<void> {
+    yield* this.fitReads(h);
     this.clearCache();
-    this.fitHost(h);
     this.nSamples = h.shape[0]!;
     this.nFeatures = h.shape[1]!;
-    return this;
+  }
+
+  /** The fit as a body that may read device values (src/readback.ts); by default {@link Preprocessor.fitHost}. */
+  protected *fitReads(h: HostArray): Reads<void> {
+    this.fitHost(h);
   }
 
   /** `fit(x)` then `transform(x)`. */
@@ -91,8 +117,7 @@ export abstract class Preprocessor {
     this.cache.clear();
   }
 
-  private readFit(x: FitInput): HostArray {
-    const fn = `${this.kind}.fit`;
+  private readFit(fn: string, x: FitInput): HostArray {
     const h = toHostArray(fn, 'x', x);
     const { n } = dims2(fn, 'x', h.shape);
     if (n < this.minSamples()) throw new ArgumentError(`${fn}: expected at least ${this.minSamples()} sample${this.minSamples() > 1 ? 's' : ''}, given ${n} (x ${fmtShape(h.shape)})`);

@@ -11,6 +11,8 @@ const words = new Uint32Array(2);
 
 /** Uniform number `index` (integer ≥ 0) of the stream for `seed`: a float64 in [0, 1). */
 export function uniformAt(seed: number, index: number): number {
+  checkSearchSeed('uniformAt', seed);
+  if (typeof index !== 'number' || !Number.isSafeInteger(index) || index < 0) throw new ArgumentError(`uniformAt: argument 'index' expected a non-negative integer, given ${describeValue(index)}`);
   philoxWords(seed, 2 * index, 2, words);
   return ((words[0]! >>> 5) * 67108864 + (words[1]! >>> 6)) / 9007199254740992;
 }

@@ -10,7 +10,7 @@
  * becomes NaN or infinite (typically a too-large learning rate) is recorded as failed and ranked
  * last instead of ending the search; any other error ends it.
  */
-import { AxonError, ArgumentError, checkOptions, describeValue } from '../errors.js';
+import { AxonError, ArgumentError, ShapeError, checkOptions, describeValue } from '../errors.js';
 import { Module } from '../nn/module.js';
 import { tensor } from '../ops/create.js';
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
@@ -180,7 +180,7 @@ export async function randomSearch<S extends SearchSpace>(options: RandomSearchO
   const data = pair(fn, 'data', options.data);
   let tx = await hostOf(fn, 'data.x', data.x);
   let ty = await hostOf(fn, 'data.y', data.y);
-  if (countOf(tx) !== countOf(ty)) throw new ArgumentError(`${fn}: data.x has ${countOf(tx)} samples but data.y has ${countOf(ty)}`);
+  if (countOf(tx) !== countOf(ty)) throw new ShapeError(`${fn}: data.x has ${countOf(tx)} samples but data.y has ${countOf(ty)}; expected the same number`);
   let vx: HostData;
   let vy: HostData;
   if (options.validationData !== undefined) {

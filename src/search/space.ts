@@ -43,6 +43,7 @@ export class UniformSampler extends Sampler<number> {
     ordered('uniform', low, high);
   }
   sample(u: number): number {
+    checkUnit(this.kind, u);
     return Math.min(this.high, this.low + (this.high - this.low) * u);
   }
   toString(): string {
@@ -61,6 +62,7 @@ export class LogUniformSampler extends Sampler<number> {
     ordered('logUniform', low, high);
   }
   sample(u: number): number {
+    checkUnit(this.kind, u);
     const a = Math.log(this.low);
     const x = Math.exp(a + (Math.log(this.high) - a) * u);
     return Math.min(this.high, Math.max(this.low, x)); // exp∘log may round just outside
@@ -81,6 +83,7 @@ export class IntUniformSampler extends Sampler<number> {
     if (!(low <= high)) throw new ArgumentError(`intUniform: expected low ≤ high, given low ${low} and high ${high}`);
   }
   sample(u: number): number {
+    checkUnit(this.kind, u);
     return Math.min(this.high, this.low + Math.floor(u * (this.high - this.low + 1)));
   }
   toString(): string {
@@ -98,6 +101,7 @@ export class ChoiceSampler<T> extends Sampler<T> {
     this.values = Object.freeze([...values]);
   }
   sample(u: number): T {
+    checkUnit(this.kind, u);
     return this.values[Math.min(this.values.length - 1, Math.floor(u * this.values.length))]!;
   }
   toString(): string {
@@ -157,6 +161,7 @@ export function sampleParams<S extends SearchSpace>(space: S, seed: number, tria
 
 /** The parameters of trials 0 … n−1 (what `randomSearch` will try, in order). */
 export function sampleSpace<S extends SearchSpace>(space: S, n: number, seed = 0): Array<SampledParams<S>> {
+  checkSearchSeed('sampleSpace', seed);
   if (typeof n !== 'number' || !Number.isSafeInteger(n) || n < 0) throw new ArgumentError(`sampleSpace: argument 'n' expected a non-negative integer, given ${describeValue(n)}`);
   return Array.from({ length: n }, (_, t) => sampleParams(space, seed, t));
 }
@@ -167,4 +172,9 @@ export function describeSpace(space: SearchSpace): string {
   return Object.entries(space)
     .map(([k, v]) => (v instanceof Sampler ? `${k} ~ ${v.toString()}` : `${k} = ${JSON.stringify(v)}`))
     .join('\n');
+}
+
+/** `sample(u)` takes a uniform draw in [0, 1). */
+function checkUnit(kind: string, u: unknown): void {
+  if (typeof u !== 'number' || !(u >= 0 && u < 1)) throw new ArgumentError(`${kind}.sample: argument 'u' expected a number in [0, 1), given ${describeValue(u)}`);
 }

@@ -9,6 +9,7 @@ import type { Optimizer } from '../optim/optimizer.js';
 import type { Tensor } from '../tensor.js';
 import { resolveMetric, type Metric, type MetricSpec } from './metrics.js';
 import { resolveLoss, resolveOptimizer, type LossKind } from './resolve.js';
+import { checkModule } from '../nn/module.js';
 
 /** A loss function: predictions and targets to a scalar tensor (with autograd). */
 export type LossFn = (pred: Tensor, target: Tensor) => Tensor;
@@ -61,6 +62,7 @@ export function trainingState(model: Module, fn: string): TrainingState {
  */
 export function compileModel(model: Module, options: CompileOptions): void {
   const fn = 'compile';
+  checkModule(fn, model);
   if (options === null || typeof options !== 'object') throw new ArgumentError(`${fn}: options expected { optimizer, loss, metrics }, given ${describeValue(options)}`);
   checkOptions(fn, options, ['optimizer', 'loss', 'metrics']);
   if (options.optimizer === undefined) throw new ArgumentError(`${fn}: option 'optimizer' is required (an optimiser instance such as new ax.Adam({ lr: 1e-3 }), or a name such as 'adam')`);

@@ -2,6 +2,7 @@
  * The record `fit` returns: one entry per epoch for the loss, each metric, the validation
  * counterparts (`valLoss`, `valAccuracy`, …) and the learning rate.
  */
+import { ArgumentError, describeValue } from '../errors.js';
 
 /** Per-epoch series by log key. `loss` and `lr` are always present. */
 export interface HistoryRecord {
@@ -22,6 +23,8 @@ export class History {
 
   /** Appends one epoch's logs. */
   record(epoch: number, logs: Readonly<Record<string, number>>): void {
+    if (!Number.isSafeInteger(epoch) || epoch < 0) throw new ArgumentError(`History.record: argument 'epoch' expected an integer ≥ 0, given ${describeValue(epoch)}`);
+    for (const [k, v] of Object.entries(logs ?? {})) if (typeof v !== 'number') throw new ArgumentError(`History.record: log '${k}' expected a number, given ${describeValue(v)}`);
     this.epoch.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);
   }

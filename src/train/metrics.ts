@@ -55,6 +55,7 @@ function mismatch(name: string, predShape: readonly number[], targetShape: reado
 export function accuracyMetric(options: { threshold?: number } = {}): Metric {
   checkOptions('accuracy', options, ['threshold']);
   const threshold = options.threshold ?? 0.5;
+  if (typeof threshold !== 'number' || !Number.isFinite(threshold)) throw new ArgumentError(`accuracy: option 'threshold' expected a finite number, given ${describeValue(threshold)}`);
   return {
     name: 'accuracy',
     compute(pred, predShape, target, targetShape) {

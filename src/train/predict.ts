@@ -9,6 +9,7 @@ import { empty, toTensor } from '../ops/create.js';
 import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
 import { checkBatchSize } from './evaluate.js';
 import { inEvalMode } from './targets.js';
+import { checkModule } from '../nn/module.js';
 
 /** Options of `model.predict`. */
 export interface PredictOptions {
@@ -19,6 +20,7 @@ export interface PredictOptions {
 /** Implements `model.predict(x, options)`. Synchronous; the result belongs to the caller. */
 export function predictModel(model: Module, x: TensorLike, options: PredictOptions = {}): Tensor {
   const fn = 'predict';
+  checkModule(fn, model);
   checkOptions(fn, options, ['batchSize']);
   const batchSize = checkBatchSize(fn, options.batchSize);
   const xt = toTensor(x, fn, 'x');

@@ -8,6 +8,8 @@
 import { noGrad, tidy } from '../engine.js';
 import { AxonError, ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import type { Module } from '../nn/module.js';
+import { markChecked } from '../deferred.js';
+import { oneHotToIndices } from '../losses/labels.js';
 import { tensor } from '../ops/create.js';
 import { sizeOf } from '../tensor.js';
 import type { TrainingState } from './compile.js';
@@ -60,16 +62,17 @@ export function inEvalMode<T>(model: Module, fn: () => T): T {
 
 /**
  * Checks that `x`/`y` fit the compiled model; `what` names them in messages ('x'/'y' or
- * 'validationData'). Returns how to shape target batches.
+ * 'validationData'). Returns how to shape target batches. Asynchronous because the metrics are
+ * tried on the model's output for one sample, read with `await data()` (every backend).
  */
-export function planTargets(fn: string, model: Module, st: TrainingState, x: HostData, y: HostData, what: [string, string] = ['x', 'y']): TargetPlan {
+export async function planTargets(fn: string, model: Module, st: TrainingState, x: HostData, y: HostData, what: [string, string] = ['x', 'y']): Promise<TargetPlan> {
   const [xn, yn] = what;
   const n = count(x);
   if (n === 0) throw new ShapeError(`${fn}: ${xn} has no samples (shape ${fmtShape(x.shape)})`);
   const xr = rowSize(x);
   return tidy(() =>
     noGrad(() =>
-      inEvalMode(model, () => {
+      inEvalMode(model, async () => {
         const x1 = tensor(x.data.slice(0, xr), [1, ...x.shape.slice(1)]);
         let out;
         try {
@@ -89,7 +92,10 @@ export function planTargets(fn: string, model: Module, st: TrainingState, x: Hos
             if (ySize === 1 && outSize > 1) {
               targetRow = [];
               checkLabels(fn, yn, y.data, classes, st.lossName!);
-            } else if (ySize === outSize) targetRow = outRow;
+            } else if (ySize === outSize) {
+              targetRow = outRow;
+              if (st.lossName === 'hinge') oneHotToIndices(`${fn}: ${yn} for loss 'hinge'`, y.data, n, classes);
+            }
             else throw new ShapeError(`${fn}: loss '${st.lossName}' expected ${yn} as class indices [${n}] or one-hot rows [${n}, ${classes}] for model output ${fmtShape([n, ...outRow])}, given ${fmtShape(y.shape)}`);
             break;
           case 'binary':
@@ -101,16 +107,17 @@ export function planTargets(fn: string, model: Module, st: TrainingState, x: Hos
           default:
             targetRow = yRow;
         }
-        const y1 = tensor(y.data.slice(0, ySize), [1, ...targetRow]);
+        const yd = y.data.slice(0, ySize);
+        const y1 = tensor(yd, [1, ...targetRow]);
+        if (st.lossKind === 'classification' || st.lossKind === 'binary') markChecked(y1); // checked above
         let l;
         try {
           l = st.loss(out, y1);
         } catch (e) {
-          prefix(e, `${fn}: the loss rejected ${yn} of shape ${fmtShape(y.shape)} against model output ${fmtShape([n, ...outRow])}`);
+          prefix(e, `${fn}: the loss rejected the first sample of ${yn} (shape ${fmtShape(y.shape)}) or the model's output for it (model output ${fmtShape([n, ...outRow])})`);
         }
         if (!l || typeof l !== 'object' || l.size !== 1) throw new ShapeError(`${fn}: the loss must return a scalar tensor, returned shape ${l && typeof l === 'object' && 'shape' in l ? fmtShape(l.shape) : String(l)}`);
-        const pd = out.dataSync();
-        const yd = y1.dataSync();
+        const pd = await out.data();
         for (const m of st.metrics) {
           try {
             m.compute(pd, out.shape, yd, y1.shape);

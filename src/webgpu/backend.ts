@@ -19,6 +19,7 @@ import {
   type BatchNormForwardParams,
   type BinaryOp,
   type Broadcast,
+  type Conv2dGeometry,
   type DistanceMetric,
   type GemmParams,
   type Kernels,
@@ -29,9 +30,11 @@ import {
   type UnaryMath,
 } from '../kernels/kernels.js';
 import { checkSize, Validator } from '../kernels/validate.js';
+import { checkOptions } from '../errors.js';
 import { randomNormal as hostRandomNormal } from '../backends/js/random.js';
 import * as act from './activations.js';
 import * as bn from './batchnorm.js';
+import * as conv from './conv.js';
 import { acquireDevice } from './device.js';
 import * as ew from './elementwise.js';
 import { gemm, pairwiseDistance } from './gemm.js';
@@ -86,6 +89,7 @@ export class WebGpuBackend implements Kernels {
 
   /** A backend on a new device of `options.gpu` or `navigator.gpu`; throws BackendUnavailableError saying why not. */
   static async create(options: WebGpuOptions = {}): Promise<WebGpuBackend> {
+    checkOptions('WebGpuBackend.create', options, ['gpu']);
     const { device, description } = await acquireDevice(options.gpu);
     const nav = (globalThis as { navigator?: { gpu?: unknown } }).navigator;
     return new WebGpuBackend(new GpuRuntime(device), options.gpu ?? nav?.gpu, description);
@@ -269,6 +273,38 @@ export class WebGpuBackend implements Kernels {
   pairwiseDistance(metric: DistanceMetric, a: Storage, b: Storage, out: Storage, m: number, n: number, d: number): void {
     this.v.pairwiseDistance(metric, a, b, out, m, n, d);
     pairwiseDistance(this.rt, metric, this.buf(a), this.buf(b), this.buf(out), m, n, d);
+  }
+
+  // ---- convolution and pooling (NCHW) ------------------------------------------------
+
+  im2col(x: Storage, cols: Storage, g: Conv2dGeometry): void {
+    this.v.im2col(x, cols, g);
+    conv.im2col(this.rt, this.buf(x), this.buf(cols), g);
+  }
+
+  col2im(cols: Storage, x: Storage, g: Conv2dGeometry): void {
+    this.v.col2im(cols, x, g);
+    conv.col2im(this.rt, this.buf(cols), this.buf(x), g);
+  }
+
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2d(x, out, argmax, g);
+    conv.maxPool2d(this.rt, this.buf(x), this.buf(out), this.buf(argmax), g);
+  }
+
+  maxPool2dBackward(dy: Storage, argmax: Storage, dx: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2dBackward(dy, argmax, dx, g);
+    conv.maxPool2dBackward(this.rt, this.buf(dy), this.buf(argmax), this.buf(dx), g);
+  }
+
+  avgPool2d(x: Storage, out: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2d(x, out, g, countIncludePad);
+    conv.avgPool2d(this.rt, this.buf(x), this.buf(out), g, countIncludePad);
+  }
+
+  avgPool2dBackward(dy: Storage, dx: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2dBackward(dy, dx, g, countIncludePad);
+    conv.avgPool2dBackward(this.rt, this.buf(dy), this.buf(dx), g, countIncludePad);
   }
 
   // ---- batch normalisation ------------------------------------------------------------

@@ -2,14 +2,18 @@
  * Errors of the WebGPU backend: GPU-side failures (validation, out of memory, device loss)
  * reported with the kernel that caused them, and the refusal of synchronous reads.
  */
-import { AxonError } from '../errors.js';
+import { AxonError, type AxonErrorCode } from '../errors.js';
 
-/** A GPU-side failure of a kernel (validation error, out of memory, internal error, lost device). */
-export class WebGpuError extends Error {
+/**
+ * A GPU-side failure of a kernel (validation error, internal error, lost device): an
+ * {@link AxonError} with code 'UNSUPPORTED' unless given another ('OUT_OF_MEMORY' for a GPU
+ * out-of-memory report).
+ */
+export class WebGpuError extends AxonError {
   /** The kernel (or memory operation) that failed, e.g. 'gemm', 'read'. */
   readonly kernel: string;
-  constructor(kernel: string, message: string) {
-    super(`webgpu ${kernel}: ${message}`);
+  constructor(kernel: string, message: string, code: AxonErrorCode = 'UNSUPPORTED') {
+    super(code, `webgpu ${kernel}: ${message}`);
     this.name = 'WebGpuError';
     this.kernel = kernel;
   }

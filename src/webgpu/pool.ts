@@ -7,6 +7,7 @@
  * Reuse is safe without waiting for the GPU: every use of a buffer is a queue operation, and the
  * queue runs them in submission order.
  */
+import { AxonError } from '../errors.js';
 import type { GpuBuffer, GpuDevice } from './gputypes.js';
 
 /** Smallest buffer handed out, in bytes. */
@@ -41,6 +42,10 @@ export class BufferPool {
   private readonly free = new Map<number, GpuBuffer[]>();
   private readonly all = new Set<GpuBuffer>();
   private readonly stats: PoolStats = { inUseBytes: 0, freeBytes: 0, hits: 0, misses: 0 };
+  /** An out-of-memory report of a past createBuffer, not yet thrown. */
+  private failure: AxonError | undefined;
+  /** Error-scope pops still in flight. */
+  private readonly pops = new Set<Promise<void>>();
 
   /**
    * @param device the device that creates the buffers
@@ -56,8 +61,17 @@ export class BufferPool {
     private readonly label: string,
   ) {}
 
-  /** A buffer of at least `bytes` bytes (contents undefined). */
+  /**
+   * A buffer of at least `bytes` bytes (contents undefined). Throws `AxonError('OUT_OF_MEMORY')`
+   * naming the size, before creating anything, when `bytes` exceeds the device's `maxBufferSize`
+   * or when an earlier creation was reported out of memory (see {@link takeFailure}).
+   */
   acquire(bytes: number): GpuBuffer {
+    const failed = this.takeFailure();
+    if (failed) throw failed;
+    if (bytes > this.maxBytes) {
+      throw new AxonError('OUT_OF_MEMORY', `webgpu ${this.label}: cannot allocate ${bytes} bytes: the device's maxBufferSize is ${this.maxBytes} bytes`);
+    }
     let size = sizeClass(bytes);
     if (size > this.maxBytes) size = Math.ceil(bytes / 16) * 16;
     const list = this.free.get(size);
@@ -69,10 +83,54 @@ export class BufferPool {
       return reused;
     }
     this.stats.misses++;
-    const buf = this.device.createBuffer({ size, usage: this.usage, label: `${this.label} ${size} B` });
+    const buf = this.create(bytes, size);
     this.all.add(buf);
     this.stats.inUseBytes += size;
     return buf;
+  }
+
+  /**
+   * createBuffer under an 'out-of-memory' error scope. The GPU reports the failure
+   * asynchronously (the buffer is returned, invalid); it is kept and thrown by the next
+   * {@link acquire} or the runtime's next check, as `AxonError('OUT_OF_MEMORY')` with the size.
+   */
+  private create(bytes: number, size: number): GpuBuffer {
+    const d = this.device;
+    const scoped = typeof d.pushErrorScope === 'function' && typeof d.popErrorScope === 'function';
+    const oom = (why: string) => new AxonError('OUT_OF_MEMORY', `webgpu ${this.label}: cannot allocate ${bytes} bytes (a ${size}-byte buffer): ${why}`);
+    if (scoped) d.pushErrorScope('out-of-memory');
+    let buf: GpuBuffer;
+    try {
+      buf = d.createBuffer({ size, usage: this.usage, label: `${this.label} ${size} B` });
+    } catch (e) {
+      if (scoped) void d.popErrorScope().catch(() => null);
+      // Implementations throw RangeError when an allocation fails synchronously.
+      if (e instanceof RangeError) throw oom(e.message);
+      throw e;
+    }
+    if (scoped) {
+      const p: Promise<void> = d.popErrorScope().then(
+        (err) => {
+          if (err) this.failure ??= oom(err.message || 'the device is out of memory');
+        },
+        () => undefined, // a lost device is reported by the runtime
+      );
+      this.pops.add(p);
+      void p.finally(() => this.pops.delete(p));
+    }
+    return buf;
+  }
+
+  /** The out-of-memory error reported for a past creation, if any (cleared once taken). */
+  takeFailure(): AxonError | undefined {
+    const f = this.failure;
+    this.failure = undefined;
+    return f;
+  }
+
+  /** Resolves when every creation so far has had its error scope reported. */
+  async settled(): Promise<void> {
+    while (this.pops.size > 0) await Promise.all([...this.pops]);
   }
 
   /** Returns a buffer from {@link acquire} for reuse. */

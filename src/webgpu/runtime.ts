@@ -15,6 +15,7 @@
  * {@link WebGpuError} naming the kernel) by the next kernel call or read. A lost device makes
  * every later call throw with the reason.
  */
+import { AxonError } from '../errors.js';
 import { WebGpuError } from './errors.js';
 import { BufferUsage, MAP_READ, type GpuBuffer, type GpuCommandEncoder, type GpuDevice, type GpuError, type GpuLostInfo } from './gputypes.js';
 import { MATH } from './math.js';
@@ -108,7 +109,7 @@ export class GpuRuntime {
   private readonly uniforms: BufferPool;
   private readonly maxGroups: number;
   private lostInfo: GpuLostInfo | undefined;
-  private pending: WebGpuError | undefined;
+  private pending: Error | undefined;
   private readonly scopes = new Set<Promise<void>>();
   private batch: Batch | undefined;
   private destroyed = false;
@@ -129,11 +130,12 @@ export class GpuRuntime {
 
   /** Throws if the device is lost, the backend disposed, or an earlier kernel failed. */
   check(kernel: string): void {
-    if (this.destroyed) throw new WebGpuError(kernel, 'the webgpu backend has been disposed');
+    if (this.destroyed) throw new WebGpuError(kernel, 'the webgpu backend has been disposed', 'DISPOSED');
     if (this.lostInfo) {
       throw new WebGpuError(kernel, `the GPU device was lost (${this.lostInfo.reason || 'unknown reason'}: ${this.lostInfo.message}); call init({ backend: 'webgpu' }) again for a new device`);
     }
-    const p = this.pending;
+    // Out-of-memory reports of buffer creations (AxonError 'OUT_OF_MEMORY' naming the size).
+    const p = this.pending ?? this.storage.takeFailure() ?? this.staging.takeFailure() ?? this.uniforms.takeFailure();
     if (p) {
       this.pending = undefined;
       throw p;
@@ -142,7 +144,7 @@ export class GpuRuntime {
 
   private record(kernel: string, err: GpuError): void {
     const kind = err.constructor?.name ?? 'GPUError';
-    this.pending ??= new WebGpuError(kernel, `${kind}: ${err.message}`);
+    this.pending ??= kind === 'GPUOutOfMemoryError' ? new AxonError('OUT_OF_MEMORY', `webgpu ${kernel}: the device is out of memory (${err.message})`) : new WebGpuError(kernel, `${kind}: ${err.message}`);
   }
 
   /** Tracks the popped scopes of one operation; an error is recorded against `blame(error)`. */
@@ -162,6 +164,7 @@ export class GpuRuntime {
   /** Waits for the error reports of every call so far and throws the first error, if any. */
   async settle(kernel: string): Promise<void> {
     while (this.scopes.size > 0) await Promise.all([...this.scopes]);
+    await Promise.all([this.storage.settled(), this.staging.settled(), this.uniforms.settled()]);
     this.check(kernel);
   }
 

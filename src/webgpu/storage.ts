@@ -30,17 +30,17 @@ export class WebGpuStorage implements Storage {
 
   /** The GPU buffer (kernels bind it). Throws once disposed. */
   get buffer(): GpuBuffer {
-    if (!this.buf) throw new KernelError('storage', 'buffer', 'a live storage handle', 'a disposed one');
+    if (!this.buf) throw new KernelError('storage', 'buffer', 'a live storage handle', 'a disposed one', 'DISPOSED');
     return this.buf;
   }
 
   read(): Promise<Float32Array> {
-    if (!this.buf) return Promise.reject(new KernelError('read', 'storage', 'a live storage handle', 'a disposed one'));
+    if (!this.buf) return Promise.reject(new KernelError('read', 'storage', 'a live storage handle', 'a disposed one', 'DISPOSED'));
     return this.owner.readStorage(this);
   }
 
   readSync(): Float32Array {
-    if (!this.buf) throw new KernelError('readSync', 'storage', 'a live storage handle', 'a disposed one');
+    if (!this.buf) throw new KernelError('readSync', 'storage', 'a live storage handle', 'a disposed one', 'DISPOSED');
     throw syncReadError();
   }
 

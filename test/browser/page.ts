@@ -16,6 +16,10 @@ export interface BackendRun {
   notes: string[];
   losses: number[];
   weights: number[][];
+  /** Per-epoch losses of `model.fit` on the same data (a fresh model). */
+  fitLosses: number[];
+  /** `model.evaluate` after that fit: loss and accuracy. */
+  evaluated: { loss: number; accuracy: number };
 }
 
 /** What the page reports. */
@@ -64,9 +68,15 @@ async function train(backend: 'wasm' | 'webgpu'): Promise<BackendRun> {
   const notes = ax.getBackend().info.notes ?? [];
   model.dispose();
   opt.dispose();
+  // The training API: fit (async loss reads on webgpu) and evaluate.
+  const fitted = new ax.Sequential([new ax.Dense(IN, 16, { activation: 'tanh', seed: 21 }), new ax.Dense(16, CLASSES, { seed: 22 })]);
+  fitted.compile({ optimizer: new ax.Adam({ lr: 0.05 }), loss: 'crossEntropy', metrics: ['accuracy'] });
+  const h = await fitted.fit(xt, yt, { epochs: 4, batchSize: 12, seed: 1 });
+  const ev = await fitted.evaluate(xt, yt);
+  fitted.dispose();
   xt.dispose();
   yt.dispose();
-  return { backend: ax.getBackend().name, notes, losses, weights };
+  return { backend: ax.getBackend().name, notes, losses, weights, fitLosses: h.history.loss, evaluated: { loss: ev['loss']!, accuracy: ev['accuracy']! } };
 }
 
 async function main(): Promise<PageResult> {

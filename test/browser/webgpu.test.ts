@@ -2,8 +2,9 @@
  * The library in a real browser: test/browser/page.ts is bundled with esbuild, served with the
  * wasm kernels from a throwaway HTTP server on 127.0.0.1, and opened in headless Chromium
  * (Debian's `chromium`, driven by `playwright-core`; WebGPU there runs on SwiftShader). The
- * page trains a small network on wasm and on webgpu; the loss must fall on both and the two
- * backends must agree (losses within 1e-4 relative, weights within 2e-5·max|w| + 1e-6).
+ * page trains a small network on wasm and on webgpu, with the manual loop and with
+ * `model.fit` + `evaluate`; the loss must fall on both and the two backends must agree (losses
+ * within 1e-4 relative, weights within 2e-5·max|w| + 1e-6).
  *
  * Skipped with the reason where Chromium or playwright-core is missing, except in CI
  * (`.ci/run` installs them), where a missing browser fails the test.
@@ -107,6 +108,11 @@ describe.skipIf(skip !== undefined && !webgpuRequired())(`browser: wasm and webg
         const scale = w.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
         w.forEach((v, i) => expect(Math.abs(webgpu!.weights[t]![i]! - v), `weight tensor ${t} element ${i}`).toBeLessThanOrEqual(2e-5 * scale + 1e-6));
       });
+      // model.fit / evaluate in the page
+      for (const run of result.runs) expect(run.fitLosses.at(-1)!, `${run.backend} fit losses ${run.fitLosses.join(', ')}`).toBeLessThan(0.7 * run.fitLosses[0]!);
+      wasm!.fitLosses.forEach((l, e) => expect(Math.abs(webgpu!.fitLosses[e]! - l), `fit loss at epoch ${e}`).toBeLessThanOrEqual(1e-4 * Math.abs(l) + 1e-5));
+      expect(Math.abs(webgpu!.evaluated.loss - wasm!.evaluated.loss)).toBeLessThanOrEqual(1e-4 * wasm!.evaluated.loss + 1e-5);
+      expect(webgpu!.evaluated.accuracy).toBe(wasm!.evaluated.accuracy);
     } finally {
       await browser.close();
     }

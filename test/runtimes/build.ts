@@ -4,7 +4,7 @@
  * builds under a lock and records a stamp; later callers (and later runs with nothing changed)
  * reuse it.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,13 +35,18 @@ function newest(path: string): number {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function run(cmd: string, args: string[]): void {
-  try {
-    execFileSync(cmd, args, { cwd: ROOT, stdio: 'pipe', encoding: 'utf8', maxBuffer: 64 << 20 });
-  } catch (e) {
-    const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`\`${cmd} ${args.join(' ')}\` failed:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
-  }
+/**
+ * Runs a build step WITHOUT blocking this process: vitest's worker answers its RPC timers on the
+ * event loop, and a synchronous build longer than 60 s (slow machine, load) makes vitest report
+ * "Timeout calling onTaskUpdate" as an unhandled error even though every test passed.
+ */
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    execFile(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err) reject(new Error(`\`${cmd} ${args.join(' ')}\` failed:\n${stdout ?? ''}\n${stderr || err.message}`));
+      else resolve();
+    });
+  });
 }
 
 /**
@@ -72,8 +77,8 @@ export async function ensureBuilt(): Promise<void> {
   try {
     if (fresh()) return;
     const started = Date.now();
-    if (newest(join(ROOT, 'assembly')) > newest(join(ROOT, 'build')) || !existsSync(join(ROOT, 'build', 'axon-simd.wasm'))) run('npm', ['run', '--silent', 'build:wasm']);
-    run(process.execPath, [join(ROOT, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent']);
+    if (newest(join(ROOT, 'assembly')) > newest(join(ROOT, 'build')) || !existsSync(join(ROOT, 'build', 'axon-simd.wasm'))) await run('npm', ['run', '--silent', 'build:wasm']);
+    await run(process.execPath, [join(ROOT, 'node_modules', 'rollup', 'dist', 'bin', 'rollup'), '-c', '--silent']);
     writeFileSync(STAMP, String(started));
     utimesSync(STAMP, started / 1000, started / 1000); // inputs edited during the build count as newer
   } finally {

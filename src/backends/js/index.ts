@@ -15,6 +15,7 @@ import {
   type BatchNormForwardParams,
   type BinaryOp,
   type Broadcast,
+  type Conv2dGeometry,
   type DistanceMetric,
   type GemmParams,
   type Kernels,
@@ -27,6 +28,7 @@ import {
 import { checkSize, Validator } from '../../kernels/validate.js';
 import * as act from './activations.js';
 import * as bn from './batchnorm.js';
+import * as conv from './conv.js';
 import { pairwiseDistance } from './distance.js';
 import * as ew from './elementwise.js';
 import { gemm } from './gemm.js';
@@ -222,6 +224,38 @@ export class JsBackend implements Kernels {
   pairwiseDistance(metric: DistanceMetric, a: Storage, b: Storage, out: Storage, m: number, n: number, dd: number): void {
     this.v.pairwiseDistance(metric, a, b, out, m, n, dd);
     pairwiseDistance(metric, d(a), d(b), d(out), m, n, dd);
+  }
+
+  // ---- convolution and pooling ---------------------------------------------------------
+
+  im2col(x: Storage, cols: Storage, g: Conv2dGeometry): void {
+    this.v.im2col(x, cols, g);
+    conv.im2col(d(x), d(cols), g);
+  }
+
+  col2im(cols: Storage, x: Storage, g: Conv2dGeometry): void {
+    this.v.col2im(cols, x, g);
+    conv.col2im(d(cols), d(x), g);
+  }
+
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2d(x, out, argmax, g);
+    conv.maxPool2d(d(x), d(out), d(argmax), g);
+  }
+
+  maxPool2dBackward(dy: Storage, argmax: Storage, dx: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2dBackward(dy, argmax, dx, g);
+    conv.maxPool2dBackward(d(dy), d(argmax), d(dx), g);
+  }
+
+  avgPool2d(x: Storage, out: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2d(x, out, g, countIncludePad);
+    conv.avgPool2d(d(x), d(out), g, countIncludePad);
+  }
+
+  avgPool2dBackward(dy: Storage, dx: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2dBackward(dy, dx, g, countIncludePad);
+    conv.avgPool2dBackward(d(dy), d(dx), g, countIncludePad);
   }
 
   // ---- batch normalisation ------------------------------------------------------------

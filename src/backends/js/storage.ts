@@ -26,7 +26,7 @@ export class JsStorage implements Storage {
 
   /** The live backing array (kernels write into it). Throws once disposed. */
   get data(): Float32Array {
-    if (this.dead) throw new KernelError('storage', 'data', 'a live storage handle', 'a disposed one');
+    if (this.dead) throw new KernelError('storage', 'data', 'a live storage handle', 'a disposed one', 'DISPOSED');
     return this.buf;
   }
 
@@ -39,7 +39,7 @@ export class JsStorage implements Storage {
   }
 
   readSync(): Float32Array {
-    if (this.dead) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one');
+    if (this.dead) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one', 'DISPOSED');
     return this.buf.slice();
   }
 

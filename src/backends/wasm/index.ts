@@ -17,6 +17,7 @@ import type { ActivationBackward, ActivationForward, AxonWasmExports } from '../
 import { detectFeatures, hardwareThreads, threadSupport } from '../../../bindings/features.js';
 import {
   BUILD_RELAXED,
+  BUILD_THREADS,
   WASM_BUILDS,
   WASM_BUILD_FILES,
   loadWasm,
@@ -44,6 +45,7 @@ import {
   type BatchNormForwardParams,
   type BinaryOp,
   type Broadcast,
+  type Conv2dGeometry,
   type DistanceMetric,
   type GemmParams,
   type Kernels,
@@ -54,6 +56,7 @@ import {
   type UnaryMath,
 } from '../../kernels/kernels.js';
 import { seedKey } from '../../kernels/philox.js';
+import { ArgumentError, checkOptions, describeValue } from '../../errors.js';
 import { Validator } from '../../kernels/validate.js';
 
 /** A float32 buffer in the module's linear memory. */
@@ -81,7 +84,7 @@ export class WasmStorage implements Storage {
   }
 
   readSync(): Float32Array {
-    if (this.disposed) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one');
+    if (this.disposed) throw new KernelError('read', 'storage', 'a live storage handle', 'a disposed one', 'DISPOSED');
     const start = this.ptr >>> 2;
     return this.owner.arena.f32().slice(start, start + this.size);
   }
@@ -124,8 +127,10 @@ export interface WasmBackendInfo extends BackendInfo {
   relaxedSimd: boolean;
   /** Threads kernels run on, the calling one included. */
   threads: number;
+  /** The build running, from the module's own feature bits (also for `init({ wasm })` modules). */
+  build: WasmBuild;
   /** File name of the build in use, or 'custom' for a module passed with `init({ wasm })`. */
-  build: string;
+  file: string;
   notes: string[];
 }
 
@@ -152,6 +157,14 @@ const CHEAP_UNARY: ReadonlySet<UnaryMath> = new Set<UnaryMath>(['neg', 'abs', 's
 const MIN_CHUNK_MACS = 262_144;
 /** GEMM rows (or columns) per thread from which the product is cut into two chunks per thread. */
 const MIN_GEMM_SPLIT2_EXTENT = 512;
+/**
+ * cols entries per chunk, at least, for im2col / col2im: split from 128 K. They move ~1.2 G
+ * entries/s on one thread (a few floats per window row, far from memory bandwidth), so a chunk
+ * is ≥ 50 µs of work against a ~2 µs round trip.
+ */
+const MIN_CHUNK_CONV = 65_536;
+/** Window taps per chunk, at least, for pooling (a compare or add per tap, like im2col's cost). */
+const MIN_CHUNK_POOL = 65_536;
 /** Element alignment of flat cuts (64 bytes: whole vectors and cache lines). */
 const FLAT_ALIGN = 16;
 /** GEMM micro-tile (assembly/gemm.ts MR × NR): cuts fall on tile boundaries. */
@@ -229,6 +242,7 @@ export class WasmBackend implements Kernels {
    * threads off is said once in `info.notes`; the backend then works on one thread.
    */
   static async create(options: WasmBackendOptions = {}): Promise<WasmBackend> {
+    checkOptions('WasmBackend.create', options, ['wasm', 'threads', 'build', 'workerUrl', 'split', 'requireAll', 'memory']);
     const f = detectFeatures();
     const env = envOptions();
     const support = f.threads ? threadSupport() : { ok: false, reason: 'this engine lacks WebAssembly threads or SharedArrayBuffer, so kernels run on one thread' };
@@ -256,7 +270,7 @@ export class WasmBackend implements Kernels {
     }
     if (threads === 1 && explicit === undefined && !support.ok && !notes.length) notes.push(support.reason!);
     const k = new WasmBackend(loaded.exports, loaded, build ? WASM_BUILD_FILES[build] : 'custom');
-    k.info.notes.push(...notes);
+    k.info.notes.push(...loaded.notes, ...notes); // loaded.notes: how the module was loaded (e.g. a server's wrong Content-Type)
     k.splitAlways = (options.split ?? env.split) === 'always';
     if (threads > 1) {
       try {
@@ -272,7 +286,8 @@ export class WasmBackend implements Kernels {
    * Wraps an instantiated module. `loaded` (from bindings' loadWasm) supplies the memory of a
    * threaded build and its limit; without it the module's exported memory is used.
    */
-  constructor(exports: AxonWasmExports, loaded?: Pick<LoadedWasm, 'memory' | 'maxBytes' | 'features'>, build = 'custom') {
+  constructor(exports: AxonWasmExports, loaded?: Pick<LoadedWasm, 'memory' | 'maxBytes' | 'features'>, file = 'custom') {
+    if (typeof exports?.heapBase !== 'function') throw new ArgumentError(`WasmBackend: argument 'exports' expected the instance exports of axon's kernels (use WasmBackend.create()), given ${describeValue(exports)}`);
     this.ex = exports;
     this.arena = new Arena(loaded?.memory ?? exports.memory, exports.heapBase(), loaded?.maxBytes);
     this.v = new Validator('wasm', (s) => s instanceof WasmStorage && s.owner === this);
@@ -283,7 +298,9 @@ export class WasmBackend implements Kernels {
     this.bwd = ACTIVATIONS.map((a) => (exports[`${a}Backward_f32`] as ActivationBackward | undefined) ?? missing(`${a}Backward_f32`));
     const f = detectFeatures();
     const bits = loaded?.features ?? (typeof exports.buildFeatures === 'function' ? exports.buildFeatures() : 0);
-    this.info = { simd: f.simd, relaxedSimd: (bits & BUILD_RELAXED) !== 0, threads: 1, build, notes: [] };
+    const relaxed = (bits & BUILD_RELAXED) !== 0, shared = (bits & BUILD_THREADS) !== 0;
+    const build: WasmBuild = shared ? (relaxed ? 'relaxed-threads' : 'threads') : relaxed ? 'relaxed' : 'simd';
+    this.info = { simd: f.simd, relaxedSimd: relaxed, threads: 1, build, file, notes: [] };
     this.smallPtr = this.ownAlloc(72);
   }
 
@@ -303,7 +320,10 @@ export class WasmBackend implements Kernels {
         module: loaded.module, memory: loaded.memory, threads, ctlPtr: ctl, jobPtr: job, scratchPtrs: scratch, names, workerUrl,
       });
     } catch (e) {
-      for (const b of this.poolBlocks) this.ownRelease(b);
+      // The control block stays allocated for good: a worker that did start may still poll it
+      // until its termination lands (ThreadPool.start has set STOP in it), so it must never
+      // become user data. The job and scratch blocks are not read after STOP.
+      for (const b of this.poolBlocks) if (b !== ctl) this.ownRelease(b);
       this.poolBlocks = [];
       throw e;
     }
@@ -318,6 +338,7 @@ export class WasmBackend implements Kernels {
       'softmaxCrossEntropy_f32', 'softmaxCrossEntropyBackward_f32',
       'batchNormStatsRange_f32', 'batchNormForward_f32', 'batchNormBackwardRange_f32',
       'sgdStep_f32', 'adamStep_f32', 'rmspropStep_f32', 'adagradStep_f32', 'adadeltaStep_f32',
+      'im2col_f32', 'col2im_f32', 'maxPool2d_f32', 'maxPool2dBackward_f32', 'avgPool2d_f32', 'avgPool2dBackward_f32',
       ...ACTIVATIONS.flatMap((a) => [`${a}_f32`, `${a}Backward_f32`]),
     ];
   }
@@ -664,6 +685,61 @@ export class WasmBackend implements Kernels {
     this.ex.pairwiseDistance_f32(code, p(a), p(b), p(out), m, n, d, ws, this.wsBytes);
   }
 
+  // ---- convolution and pooling ---------------------------------------------------------
+
+  /**
+   * A conv.ts export over `total` units (im2col: output rows; others: planes), whose last two
+   * arguments are the unit range: inline over [0, total), or cut into unit ranges on the pool.
+   * `perUnit` is the elements of work per unit, `minChunk` the cut-off class.
+   */
+  private convUnits(name: string, args: number[], total: number, perUnit: number, minChunk: number): void {
+    const loAt = args.length - 2;
+    if (total < 2 || !this.worthSplitting(total * perUnit, minChunk)) {
+      args[loAt] = 0;
+      args[loAt + 1] = total;
+      (this.ex[name] as Export)(...args);
+      return;
+    }
+    const chunk = this.chunkOf(total, Math.ceil(minChunk / Math.max(perUnit, 1)), 1);
+    this.split(name, args, { total, chunk, loAt, hiAt: loAt + 1 });
+  }
+
+  im2col(x: Storage, cols: Storage, g: Conv2dGeometry): void {
+    this.v.im2col(x, cols, g);
+    const rowCols = g.outW * g.channels * g.kernelH * g.kernelW;
+    this.convUnits('im2col_f32', [p(x), p(cols), ...geometry(g), 0, 0], g.batch * g.outH, rowCols, MIN_CHUNK_CONV);
+  }
+
+  col2im(cols: Storage, x: Storage, g: Conv2dGeometry): void {
+    this.v.col2im(cols, x, g);
+    const planeCols = g.outH * g.outW * g.kernelH * g.kernelW;
+    this.convUnits('col2im_f32', [p(cols), p(x), ...geometry(g), 0, 0], g.batch * g.channels, planeCols, MIN_CHUNK_CONV);
+  }
+
+  maxPool2d(x: Storage, out: Storage, argmax: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2d(x, out, argmax, g);
+    const work = g.outH * g.outW * g.kernelH * g.kernelW;
+    this.convUnits('maxPool2d_f32', [p(x), p(out), p(argmax), ...geometry(g), 0, 0], g.batch * g.channels, work, MIN_CHUNK_POOL);
+  }
+
+  maxPool2dBackward(dy: Storage, argmax: Storage, dx: Storage, g: Conv2dGeometry): void {
+    this.v.maxPool2dBackward(dy, argmax, dx, g);
+    const work = g.height * g.width + g.outH * g.outW;
+    this.convUnits('maxPool2dBackward_f32', [p(dy), p(argmax), p(dx), ...geometry(g), 0, 0], g.batch * g.channels, work, MIN_CHUNK_CHEAP);
+  }
+
+  avgPool2d(x: Storage, out: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2d(x, out, g, countIncludePad);
+    const work = g.outH * g.outW * g.kernelH * g.kernelW;
+    this.convUnits('avgPool2d_f32', [p(x), p(out), ...geometry(g), bool(countIncludePad), 0, 0], g.batch * g.channels, work, MIN_CHUNK_POOL);
+  }
+
+  avgPool2dBackward(dy: Storage, dx: Storage, g: Conv2dGeometry, countIncludePad: boolean): void {
+    this.v.avgPool2dBackward(dy, dx, g, countIncludePad);
+    const work = g.height * g.width + g.outH * g.outW * g.kernelH * g.kernelW;
+    this.convUnits('avgPool2dBackward_f32', [p(dy), p(dx), ...geometry(g), bool(countIncludePad), 0, 0], g.batch * g.channels, work, MIN_CHUNK_POOL);
+  }
+
   // ---- batch normalisation ------------------------------------------------------------
 
   batchNormStats(x: Storage, mean: Storage, variance: Storage, outer: number, channels: number, inner: number): void {
@@ -763,6 +839,14 @@ export class WasmBackend implements Kernels {
 /** Byte address of a validated handle. */
 function p(s: Storage): number {
   return (s as WasmStorage).ptr;
+}
+
+/** The Conv2dGeometry fields in the order of the conv.ts exports (bindings/abi.ts). */
+function geometry(g: Conv2dGeometry): number[] {
+  return [
+    g.batch, g.channels, g.height, g.width, g.kernelH, g.kernelW, g.strideH, g.strideW,
+    g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW,
+  ];
 }
 
 /** Byte address of an optional validated handle, 0 when absent. */

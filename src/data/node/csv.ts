@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { ArgumentError, AxonError, checkOptions, describeValue } from '../../errors.js';
 import { parseCsv, type ParseCsvOptions } from '../csv.js';
 import { isGzip } from '../idx.js';
+import { inputTooLarge } from '../../limits.js';
 import { checkMaxBytes, gunzipCapped, readMaybeGzip } from './files.js';
 import { CsvData } from './sets.js';
 
 /** Options of {@link loadCsv}. */
 export interface LoadCsvOptions extends Omit<ParseCsvOptions, 'name' | 'caller'> {
-  /** Largest accepted file (after gunzip), bytes. Default 256 MiB. */
+  /** Largest accepted file, gunzipped data or text, bytes (also caps the float32 table). Default 256 MiB; `Infinity` for none. */
   maxBytes?: number;
 }
 
@@ -48,11 +49,12 @@ export async function loadCsv(source: string | URL | Uint8Array, options: LoadCs
     name = path;
   } else if (source instanceof Uint8Array) {
     name = 'CSV bytes';
+    if (!isGzip(source) && source.length > maxBytes) throw inputTooLarge(fn, name, source.length, maxBytes);
     text = new TextDecoder().decode(isGzip(source) ? await gunzipCapped(source, name, fn, maxBytes) : source);
   } else {
     throw new ArgumentError(`${fn}: argument 'source' expected a file path, CSV text or bytes, given ${describeValue(source)}`);
   }
   const { header, labelColumn, delimiter, maxRows } = options;
-  const table = parseCsv(text, { header, labelColumn, delimiter, maxRows, name, caller: fn });
+  const table = parseCsv(text, { header, labelColumn, delimiter, maxRows, name, caller: fn, maxBytes });
   return new CsvData(table.data, table.rows, table.columns, table.labels, table.labelName);
 }

@@ -5,15 +5,17 @@
 import { stat, readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { constants as bufferConstants } from 'node:buffer';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { ArgumentError, AxonError, describeValue } from '../../errors.js';
+import { checkMaxBytes as checkMaxBytesOption, DEFAULT_MAX_BYTES, inputTooLarge } from '../../limits.js';
 import { isGzip } from '../idx.js';
 
 const gunzipAsync = promisify(gunzip);
 
 /** Default cap on a file's (decompressed) size: 256 MiB, 5× MNIST's largest file. */
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export { DEFAULT_MAX_BYTES };
 
 /**
  * The default download cache: `$XDG_CACHE_HOME/axon`, else `%LOCALAPPDATA%\axon` on Windows,
@@ -65,7 +67,7 @@ export async function readMaybeGzip(path: string, caller: string, maxBytes = DEF
   let raw: Uint8Array;
   try {
     const size = (await stat(path)).size;
-    if (size > maxBytes) throw new AxonError('CORRUPT_DATA', `${caller}: ${path} is ${size} bytes, more than maxBytes = ${maxBytes}`);
+    if (size > maxBytes) throw inputTooLarge(caller, path, size, maxBytes);
     raw = await readFile(path);
   } catch (e) {
     if (e instanceof AxonError) throw e;
@@ -74,24 +76,28 @@ export async function readMaybeGzip(path: string, caller: string, maxBytes = DEF
   return isGzip(raw) ? gunzipCapped(raw, path, caller, maxBytes) : raw;
 }
 
-/** Gunzips `bytes`, refusing output beyond `maxBytes` (a gzip bomb stops there, not in an OOM). */
+/**
+ * Gunzips `bytes`, refusing output beyond `maxBytes`: zlib inflates chunk by chunk and stops as
+ * soon as the output passes the cap, so a gzip bomb costs at most `maxBytes` (plus a chunk), not
+ * an out-of-memory crash.
+ */
 export async function gunzipCapped(bytes: Uint8Array, name: string, caller: string, maxBytes = DEFAULT_MAX_BYTES): Promise<Uint8Array> {
+  // zlib rejects a cap above the largest Buffer; past that, the Buffer limit is the cap anyway.
+  const cap = Math.min(maxBytes, bufferConstants.MAX_LENGTH);
   try {
-    return await gunzipAsync(bytes, { maxOutputLength: maxBytes });
+    return await gunzipAsync(bytes, { maxOutputLength: cap });
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new AxonError('CORRUPT_DATA', `${caller}: ${name} decompresses to more than maxBytes = ${maxBytes} bytes`);
+      throw new AxonError('CORRUPT_DATA', `${caller}: ${name} decompresses to more than maxBytes = ${cap} bytes; raise maxBytes if the file is trusted`);
     }
     throw new AxonError('CORRUPT_DATA', `${caller}: ${name} is not valid gzip data (${err.message}${err.code ? `, ${err.code}` : ''}); delete it or replace it with a good copy`);
   }
 }
 
-/** Checks a `maxBytes` option: a positive integer. */
+/** Checks a `maxBytes` option: a positive integer or Infinity; default {@link DEFAULT_MAX_BYTES}. */
 export function checkMaxBytes(caller: string, v: unknown): number {
-  if (v === undefined) return DEFAULT_MAX_BYTES;
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) throw new ArgumentError(`${caller}: option 'maxBytes' expected a positive integer, given ${describeValue(v)}`);
-  return v;
+  return checkMaxBytesOption(caller, v, DEFAULT_MAX_BYTES);
 }
 
 /** Checks an optional string option (a directory). */

@@ -201,7 +201,7 @@ function checkMirrors(fn: string, mirrors: unknown): string[] {
 
 async function readIdx(fn: string, path: string, maxBytes: number): Promise<IdxData> {
   const bytes = await readMaybeGzip(path, fn, maxBytes);
-  return parseIdx(bytes, { name: path, caller: fn, maxElements: maxBytes });
+  return parseIdx(bytes, { name: path, caller: fn, maxElements: maxBytes, maxBytes });
 }
 
 function toSet(fn: string, spec: IdxDatasetSpec, img: IdxData, imgPath: string, lbl: IdxData, lblPath: string, normalize: boolean, flatten: boolean): ClassificationSet {

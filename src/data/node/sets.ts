@@ -4,7 +4,8 @@
  * and the tensor lands on the backend current at that moment (load before or after `init()`).
  */
 import { getBackend } from '../../backend.js';
-import { tensor } from '../../ops/create.js';
+import { checkShape, tensor } from '../../ops/create.js';
+import { ArgumentError, ShapeError, describeValue } from '../../errors.js';
 import type { Tensor } from '../../tensor.js';
 
 /** A tensor built from host data on first access, cached, and rebuilt if disposed or if the backend changed. */
@@ -42,6 +43,14 @@ export class ClassificationSet {
   private readonly lazyY: LazyTensor;
 
   constructor(data: Float32Array, labels: Uint8Array, sampleShape: readonly number[], classNames: readonly string[]) {
+    const fn = 'ClassificationSet';
+    if (!(data instanceof Float32Array)) throw new ArgumentError(`${fn}: argument 'data' expected a Float32Array, given ${describeValue(data)}`);
+    if (!(labels instanceof Uint8Array)) throw new ArgumentError(`${fn}: argument 'labels' expected a Uint8Array, given ${describeValue(labels)}`);
+    const per = checkShape(fn, sampleShape, 'sampleShape').reduce((a, b) => a * b, 1);
+    if (data.length !== labels.length * per) throw new ShapeError(`${fn}: argument 'data' expected ${labels.length} × ${per} = ${labels.length * per} values (labels × sampleShape), given ${data.length}`);
+    if (!Array.isArray(classNames) || classNames.some((c) => typeof c !== 'string')) throw new ArgumentError(`${fn}: argument 'classNames' expected an array of strings, given ${describeValue(classNames)}`);
+    const bad = labels.findIndex((l) => l >= classNames.length);
+    if (bad >= 0) throw new ArgumentError(`${fn}: argument 'labels' expected class indices in [0, ${classNames.length - 1}], given ${labels[bad]} at index ${bad}`);
     this.data = data;
     this.labels = labels;
     this.sampleShape = Object.freeze([...sampleShape]);
@@ -98,6 +107,14 @@ export class CsvData {
   private readonly lazyY: LazyTensor | undefined;
 
   constructor(data: Float32Array, rows: number, columns: readonly string[], labels?: Float32Array, labelName?: string) {
+    const fn = 'CsvData';
+    if (!(data instanceof Float32Array)) throw new ArgumentError(`${fn}: argument 'data' expected a Float32Array, given ${describeValue(data)}`);
+    if (!Number.isSafeInteger(rows) || rows < 0) throw new ArgumentError(`${fn}: argument 'rows' expected an integer ≥ 0, given ${describeValue(rows)}`);
+    if (!Array.isArray(columns) || columns.some((c) => typeof c !== 'string')) throw new ArgumentError(`${fn}: argument 'columns' expected an array of strings, given ${describeValue(columns)}`);
+    if (data.length !== rows * columns.length) throw new ShapeError(`${fn}: argument 'data' expected rows × columns = ${rows * columns.length} values, given ${data.length}`);
+    if (labels !== undefined && (!(labels instanceof Float32Array) || labels.length !== rows)) {
+      throw new ShapeError(`${fn}: argument 'labels' expected a Float32Array of ${rows} values, given ${describeValue(labels)}`);
+    }
     this.data = data;
     this.labels = labels;
     this.columns = Object.freeze([...columns]);

@@ -5,7 +5,7 @@
  */
 import { AxonError, checkOptions } from '../../errors.js';
 import { parseCsv } from '../csv.js';
-import { checkBoolOption, checkDirOption, findFile, readMaybeGzip, searchDirs } from './files.js';
+import { checkBoolOption, checkDirOption, checkMaxBytes, findFile, readMaybeGzip, searchDirs } from './files.js';
 import { DatasetUnavailableError } from './unavailable.js';
 import { ClassificationSet } from './sets.js';
 
@@ -17,12 +17,16 @@ export interface DigitsOptions {
   normalize?: boolean;
   /** `x` as `[N, 64]` (true, default) or `[N, 8, 8]` (false). */
   flatten?: boolean;
+  /** Largest accepted file (after gunzip), bytes. Default 256 MiB; `Infinity` for none. */
+  maxBytes?: number;
 }
 
 /** Options of {@link loadIris}. */
 export interface IrisOptions {
   /** Directory holding `iris.csv`, directly or in a `sklearn/` subfolder. */
   dir?: string;
+  /** Largest accepted file (after gunzip), bytes. Default 256 MiB; `Infinity` for none. */
+  maxBytes?: number;
 }
 
 /** The four iris measurements, in column order (centimetres). */
@@ -38,12 +42,13 @@ export const IRIS_FEATURES: readonly string[] = Object.freeze(['sepal length (cm
  */
 export async function loadDigits(options: DigitsOptions = {}): Promise<ClassificationSet> {
   const fn = 'loadDigits';
-  checkOptions(fn, options, ['dir', 'normalize', 'flatten']);
+  checkOptions(fn, options, ['dir', 'normalize', 'flatten', 'maxBytes']);
+  const maxBytes = checkMaxBytes(fn, options.maxBytes);
   const dir = checkDirOption(fn, 'dir', options.dir);
   const normalize = checkBoolOption(fn, 'normalize', options.normalize, true);
   const flatten = checkBoolOption(fn, 'flatten', options.flatten, true);
   const path = await locate(fn, 'digits', ['digits.csv.gz', 'digits.csv'], dir);
-  const table = parseCsv(new TextDecoder().decode(await readMaybeGzip(path, fn)), { header: false, labelColumn: -1, name: path, caller: fn });
+  const table = parseCsv(new TextDecoder().decode(await readMaybeGzip(path, fn, maxBytes)), { header: false, labelColumn: -1, name: path, caller: fn, maxBytes });
   if (table.columns.length !== 64) throw new AxonError('CORRUPT_DATA', `${fn}: ${path} has ${table.columns.length + 1} columns per row, expected 65 (64 pixels and the label)`);
   const px = table.data;
   for (let i = 0; i < px.length; i++) {
@@ -67,10 +72,11 @@ export async function loadDigits(options: DigitsOptions = {}): Promise<Classific
  */
 export async function loadIris(options: IrisOptions = {}): Promise<ClassificationSet> {
   const fn = 'loadIris';
-  checkOptions(fn, options, ['dir']);
+  checkOptions(fn, options, ['dir', 'maxBytes']);
+  const maxBytes = checkMaxBytes(fn, options.maxBytes);
   const dir = checkDirOption(fn, 'dir', options.dir);
   const path = await locate(fn, 'iris', ['iris.csv', 'iris.csv.gz'], dir);
-  const text = new TextDecoder().decode(await readMaybeGzip(path, fn));
+  const text = new TextDecoder().decode(await readMaybeGzip(path, fn, maxBytes));
   const newline = text.indexOf('\n');
   const head = (newline < 0 ? text : text.slice(0, newline)).trim().split(',');
   const count = Number(head[0]);
@@ -79,7 +85,7 @@ export async function loadIris(options: IrisOptions = {}): Promise<Classificatio
   if (!(Number.isInteger(count) && count > 0 && Number.isInteger(width) && width > 0 && classNames.length > 0)) {
     throw new AxonError('CORRUPT_DATA', `${fn}: ${path}: the first line should be 'count,features,class names…' (e.g. 150,4,setosa,versicolor,virginica), found ${JSON.stringify(head.join(','))}`);
   }
-  const table = parseCsv(newline < 0 ? '' : text.slice(newline + 1), { header: false, labelColumn: -1, name: `${path} (after its header line)`, caller: fn });
+  const table = parseCsv(newline < 0 ? '' : text.slice(newline + 1), { header: false, labelColumn: -1, name: `${path} (after its header line)`, caller: fn, maxBytes });
   if (table.rows !== count || table.columns.length !== width) {
     throw new AxonError('CORRUPT_DATA', `${fn}: ${path}: the header promises ${count} rows of ${width} features, the file has ${table.rows} rows of ${table.columns.length}`);
   }
