@@ -208,7 +208,8 @@ describe.skipIf(!available && !webgpuRequired())(`training API on webgpu${availa
     const model = mlp().compile({ optimizer: 'adam', loss: 'crossEntropy', metrics: ['accuracy'] });
     const xt = ax.tensor(x, [N, IN]);
     await model.fit(xt, Array.from(y), { epochs: 2, batchSize: 32 });
-    const saved = await model.save();
+    const saved = await model.save({ includeOptimizer: true });
+    expect(saved.optimizer?.state.step).toBeGreaterThan(0); // the optimiser state is read asynchronously
     const again = await ax.loadModel(saved);
     const a = model.predict(xt);
     const b = again.predict(xt);
