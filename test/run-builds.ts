@@ -15,7 +15,11 @@ import { detectFeatures } from '../bindings/features.js';
 
 const RELAXED_FLAG = '--experimental-wasm-relaxed-simd';
 
-/** Suites that exercise the kernels, the bindings and training on whatever build is selected. */
+/**
+ * Suites that exercise the kernels, the bindings and training on whatever build is selected.
+ * (test/determinism.test.ts is not rerun here: it compares builds and processes itself — 1 vs N
+ * threads, relaxed 1 vs 2 threads, a child process on the default build.)
+ */
 const FILES = [
   'test/kernels/',
   'test/threads.test.ts',
@@ -26,7 +30,6 @@ const FILES = [
   'test/arena.test.ts',
   'test/optim.test.ts',
   'test/train.test.ts',
-  'test/determinism.test.ts',
   'test/cnn.test.ts',
 ];
 
