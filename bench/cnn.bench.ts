@@ -22,10 +22,8 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
 import * as ax from '../src/index.js';
-import { machineLine } from './harness.js';
+import { machineLine, pkgVersion } from './harness.js';
 import { axonCnnEngine } from './cnn/axon.js';
 import type { CnnEngine, InferSession, TrainSession } from './cnn/engine.js';
 import { byRole, profileSteps } from './cnn/profile.js';
@@ -142,22 +140,6 @@ async function measure<S extends TrainSession | InferSession>(cell: Cell, open: 
 }
 
 // ---- header -----------------------------------------------------------------------------
-
-const require = createRequire(import.meta.url);
-/** An installed package's version (read from its package.json, which not every package exports). */
-function pkgVersion(name: string): string {
-  let dir = path.dirname(require.resolve(name));
-  for (;;) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === name) return pkg.version ?? '?';
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return '?';
-    dir = up;
-  }
-}
 
 async function header(data: CnnData, tfWasmThreads: number, tfVersion: string): Promise<void> {
   const describe = async (n: number) => {

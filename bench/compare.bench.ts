@@ -17,9 +17,7 @@
  */
 import fs from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { createRequire } from 'node:module';
-import { machineLine } from './harness.js';
+import { machineLine, pkgVersion } from './harness.js';
 import * as ax from '../src/index.js';
 import { axonEngine } from './compare/axon.js';
 import { ortEngine } from './compare/ort.js';
@@ -53,22 +51,6 @@ function progress(text: string): void {
 }
 
 // ---- engines ----------------------------------------------------------------------------
-
-const require = createRequire(import.meta.url);
-/** An installed package's version (read from its package.json, which not every package exports). */
-function pkgVersion(name: string): string {
-  let dir = path.dirname(require.resolve(name));
-  for (;;) {
-    const file = path.join(dir, 'package.json');
-    if (fs.existsSync(file)) {
-      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === name) return pkg.version ?? '?';
-    }
-    const up = path.dirname(dir);
-    if (up === dir) return '?';
-    dir = up;
-  }
-}
 
 /** Every column, created once; `all` in table order. */
 interface Engines {

@@ -7,7 +7,10 @@
  * followed by an awaited `flush()` (every queued kernel has run); js and wasm run synchronously
  * and are timed as plain calls.
  */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
+import path from 'node:path';
 import { Bench } from 'tinybench';
 import type { Kernels } from '../src/kernels/kernels.js';
 
@@ -96,4 +99,20 @@ export function randomArray(n: number, seed = 1): Float32Array {
     a[i] = s / 2147483648 - 1;
   }
   return a;
+}
+
+const require = createRequire(import.meta.url);
+/** An installed package's version (read from its package.json, which not every package exports). */
+export function pkgVersion(name: string): string {
+  let dir = path.dirname(require.resolve(name));
+  for (;;) {
+    const file = path.join(dir, 'package.json');
+    if (fs.existsSync(file)) {
+      const pkg = JSON.parse(fs.readFileSync(file, 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === name) return pkg.version ?? '?';
+    }
+    const up = path.dirname(dir);
+    if (up === dir) return '?';
+    dir = up;
+  }
 }

@@ -17,6 +17,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import * as ax from '../src/index.js';
 import '../src/webgpu.js';
 import { testGpu, webgpuRequired } from './helpers/webgpu.js';
+import { linearArgmaxData } from './helpers/random.js';
 
 const { gpu, reason } = await testGpu();
 const webgpu = gpu ? await ax.init({ backend: 'webgpu', gpu }).then(() => true, (e: Error) => e.message) : (reason ?? 'no GPU');
@@ -29,22 +30,7 @@ const CLASSES = 5;
 
 /** A fixed, learnable dataset: the class is the argmax of a fixed linear map of x. */
 function data(): { x: Float32Array; y: Float32Array } {
-  let s = 12345;
-  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) * 2 - 1;
-  const x = Float32Array.from({ length: N * IN }, rnd);
-  const w = Float32Array.from({ length: IN * CLASSES }, rnd);
-  const y = new Float32Array(N);
-  for (let i = 0; i < N; i++) {
-    let best = 0;
-    let bestV = -Infinity;
-    for (let c = 0; c < CLASSES; c++) {
-      let v = 0;
-      for (let j = 0; j < IN; j++) v += x[i * IN + j]! * w[j * CLASSES + c]!;
-      if (v > bestV) [best, bestV] = [c, v];
-    }
-    y[i] = best;
-  }
-  return { x, y };
+  return linearArgmaxData(N, IN, CLASSES, 12345);
 }
 
 /** Trains on the current backend; returns the losses and every layer's weights. */

@@ -9,7 +9,6 @@
  * permuted to torch's layout. The default is glorotUniform, as for Dense.
  */
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
-import { add } from '../ops/arithmetic.js';
 import { conv2d } from '../ops/conv.js';
 import { checkPadding, geometry, pair, type Padding2d, type Size2d } from '../ops/conv-geometry.js';
 import { toTensor, variable } from '../ops/create.js';
@@ -18,7 +17,7 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { applyActivation, checkActivation, checkAlpha, type ActivationName } from './activations.js';
 import { getInitializer, initTensor, type Initializer, type InitializerName } from './init.js';
 import { Module, type ModuleConfig } from './module.js';
-import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerLike } from './regularizers.js';
+import { getRegularizer, kernelBiasPenalty, type Regularizer, type RegularizerConfig, type RegularizerLike } from './regularizers.js';
 import { checkSeed } from './seed.js';
 import { assignWeights, copyWeights } from './weights.js';
 
@@ -145,10 +144,7 @@ export class Conv2d extends Module {
   }
 
   override regularizationLoss(): Tensor | null {
-    const kp = this.kernelRegularizer?.penalty(this.W) ?? null;
-    const bp = this.b && this.biasRegularizer ? this.biasRegularizer.penalty(this.b) : null;
-    if (kp && bp) return add(kp, bp);
-    return kp ?? bp;
+    return kernelBiasPenalty(this.kernelRegularizer, this.W, this.biasRegularizer, this.b);
   }
 
   getConfig(): ModuleConfig {

@@ -7,7 +7,6 @@ import { record, willRecord } from '../autograd/record.js';
 import { denseGrad } from '../autograd/rules/dense.js';
 import { ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { ACTIVATIONS, type Activation as KernelActivation } from '../kernels/kernels.js';
-import { add } from '../ops/arithmetic.js';
 import { empty, toTensor, variable } from '../ops/create.js';
 import { denseRaw } from '../ops/matmul.js';
 import type { Tensor, TensorLike } from '../tensor.js';
@@ -15,7 +14,7 @@ import { applyActivation, checkActivation, checkAlpha, type ActivationName } fro
 import { getConstraint, type Constraint, type ConstraintConfig, type ConstraintLike } from './constraints.js';
 import { getInitializer, initTensor, type Initializer, type InitializerName } from './init.js';
 import { Module, type ModuleConfig } from './module.js';
-import { getRegularizer, type Regularizer, type RegularizerConfig, type RegularizerLike } from './regularizers.js';
+import { getRegularizer, kernelBiasPenalty, type Regularizer, type RegularizerConfig, type RegularizerLike } from './regularizers.js';
 import { checkSeed } from './seed.js';
 import { assignWeights, copyWeights } from './weights.js';
 
@@ -161,10 +160,7 @@ export class Dense extends Module {
   }
 
   override regularizationLoss(): Tensor | null {
-    const kp = this.kernelRegularizer?.penalty(this.W) ?? null;
-    const bp = this.b && this.biasRegularizer ? this.biasRegularizer.penalty(this.b) : null;
-    if (kp && bp) return add(kp, bp);
-    return kp ?? bp;
+    return kernelBiasPenalty(this.kernelRegularizer, this.W, this.biasRegularizer, this.b);
   }
 
   override applyConstraints(): void {

@@ -10,6 +10,7 @@
 import { record } from '../autograd/record.js';
 import { penaltyGrad } from '../autograd/rules/penalty.js';
 import { ArgumentError, AxonError, checkName, describeValue } from '../errors.js';
+import { add } from '../ops/arithmetic.js';
 import { empty } from '../ops/create.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { l1Loss } from '../losses/l1.js';
@@ -24,6 +25,17 @@ export interface RegularizerConfig {
 function lambda(fn: string, arg: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new ArgumentError(`${fn}: argument '${arg}' expected a finite number ≥ 0, given ${describeValue(v)}`);
   return v;
+}
+
+/**
+ * The penalty of a layer with a kernel `w` and an optional bias `b` (Dense, Conv2d): the sum of
+ * each regulariser's penalty on its tensor, or null when neither applies.
+ */
+export function kernelBiasPenalty(kernelRegularizer: Regularizer | null, w: Tensor, biasRegularizer: Regularizer | null, b: Tensor | null): Tensor | null {
+  const kp = kernelRegularizer?.penalty(w) ?? null;
+  const bp = b && biasRegularizer ? biasRegularizer.penalty(b) : null;
+  if (kp && bp) return add(kp, bp);
+  return kp ?? bp;
 }
 
 /** A weight penalty λ1·Σ|w| + λ2·Σw². Create with {@link l1}, {@link l2} or {@link l1l2}. */

@@ -108,3 +108,27 @@ export class Rng {
     return a;
   }
 }
+
+/**
+ * A learnable classification set: `x` `[n, inputs]` uniform in [−1, 1) from a 32-bit LCG seeded
+ * by `seed` (independent of every library seed), then a `[inputs, classes]` map from the same
+ * stream; the label of a row is the argmax of its image under that map.
+ */
+export function linearArgmaxData(n: number, inputs: number, classes: number, seed: number): { x: Float32Array; y: Float32Array } {
+  let s = seed;
+  const rnd = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296) * 2 - 1;
+  const x = Float32Array.from({ length: n * inputs }, rnd);
+  const w = Float32Array.from({ length: inputs * classes }, rnd);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    let bestV = -Infinity;
+    for (let c = 0; c < classes; c++) {
+      let v = 0;
+      for (let j = 0; j < inputs; j++) v += x[i * inputs + j]! * w[j * classes + c]!;
+      if (v > bestV) [best, bestV] = [c, v];
+    }
+    y[i] = best;
+  }
+  return { x, y };
+}

@@ -11,6 +11,7 @@ import { empty } from '../../ops/create.js';
 import { chunkSize, chunks, kernelGeometry, type ResolvedGeometry } from '../../ops/conv-geometry.js';
 import { nchwToRows } from '../../ops/conv.js';
 import type { Activation, Storage } from '../../kernels/kernels.js';
+import { fusedActivationGrad } from './activation.js';
 import type { Tensor } from '../../tensor.js';
 
 /**
@@ -33,13 +34,7 @@ export function conv2dGrad(
 ): Array<Tensor | null> {
   const k = dy.backend;
   x.assertLive('conv2d backward', 'x (run backward inside the tidy that ran forward)');
-  let dz = dy;
-  if (act !== 'linear') {
-    const pre = z ?? y;
-    pre.assertLive('conv2d backward', 'saved pre-activation (run backward inside the tidy that ran forward)');
-    dz = empty(dy.shape);
-    if (dz.size > 0) k.activationBackward(act, pre.storage, y.storage, dy.storage, dz.storage, dz.size, alpha);
-  }
+  const dz = fusedActivationGrad('conv2d', dy, z ?? y, y, act, alpha);
   const outC = w.shape[0]!;
   const P = g.outH * g.outW;
   const K = g.channels * g.kernelH * g.kernelW;

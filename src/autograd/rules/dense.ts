@@ -5,6 +5,7 @@
 import { empty } from '../../ops/create.js';
 import { matmulRaw } from '../../ops/matmul.js';
 import type { Activation } from '../../kernels/kernels.js';
+import { fusedActivationGrad } from './activation.js';
 import type { Tensor } from '../../tensor.js';
 
 /**
@@ -22,14 +23,7 @@ export function denseGrad(
   act: Activation,
   alpha: number | undefined,
 ): Array<Tensor | null> {
-  let dz = dy;
-  if (act !== 'linear') {
-    const pre = z ?? y;
-    pre.assertLive('dense backward', 'saved pre-activation (run backward inside the tidy that ran forward)');
-    y.assertLive('dense backward', 'output');
-    dz = empty(dy.shape);
-    if (dz.size > 0) dy.backend.activationBackward(act, pre.storage, y.storage, dy.storage, dz.storage, dz.size, alpha);
-  }
+  const dz = fusedActivationGrad('dense', dy, z ?? y, y, act, alpha);
   const dx = x.requiresGrad ? matmulRaw(dz, w, false, true) : null;
   const dw = w.requiresGrad ? matmulRaw(x, dz, true, false) : null;
   let db: Tensor | null = null;
