@@ -1,6 +1,6 @@
 // Builds dist/ (`npm run build` = `npm run build:wasm && rollup -c`):
-//   ESM:       index, node, webgpu, inline, workerd, cli  (+ shared chunks in dist/chunks/)
-//   CommonJS:  index, node, webgpu, inline               (.cjs)
+//   ESM:       index, node, webgpu, backends, inline, workerd, cli  (+ shared chunks in dist/chunks/)
+//   CommonJS:  index, node, webgpu, backends, inline               (.cjs)
 //   assets:    every release build/*.wasm and bindings/worker.js, under their own names
 //   types:     dist/types (ESM) and dist/types-cjs (the same .d.ts under a {"type":"commonjs"} scope)
 // TypeScript is stripped by esbuild (isolatedModules; tsc does the type checking and the .d.ts),
@@ -20,11 +20,12 @@ const ENTRIES = {
   index: 'src/index.ts',
   node: 'src/node.ts',
   webgpu: 'src/webgpu.ts',
+  backends: 'src/backends/entry.ts',
   inline: 'src/inline.ts',
   workerd: 'src/workerd.ts',
   cli: 'src/cli/main.ts',
 };
-const CJS_ENTRIES = ['index', 'node', 'webgpu', 'inline'];
+const CJS_ENTRIES = ['index', 'node', 'webgpu', 'backends', 'inline'];
 
 /** The release kernels in build/ (the debug build stays out of the package). */
 function wasmFiles() {
@@ -144,9 +145,11 @@ function cleanDist() {
 }
 
 /**
- * One chunk for everything the core entry loads (instead of a chunk per combination of entries
- * that share modules): one request and one gzip window for the core, and every other entry
- * (node, webgpu, inline, workerd, cli) imports the same core file.
+ * One chunk for everything the core entry loads statically (instead of a chunk per combination
+ * of entries that share modules): one request and one gzip window for the core, and every other
+ * entry (node, webgpu, backends, inline, workerd, cli) imports the same core file. What the core
+ * reaches only through `import()` — the backends (on `init()`), the fit/evaluate loops, save/load,
+ * the search loop, the thread pool — stays in chunks of its own, loaded on first use.
  */
 function coreChunk() {
   let core;

@@ -18,29 +18,14 @@
  *   new size at once.
  */
 
-import { ArgumentError, AxonError } from '../src/errors.js';
+import { ArgumentError } from '../src/errors.js';
 
 const ALIGN = 16;
 const PAGE = 65536;
 
-/**
- * Thrown when linear memory cannot grow to satisfy an allocation (`memory.grow` refused, or the
- * memory's maximum / the arena's `maxBytes` is reached): an `AxonError('OUT_OF_MEMORY')` naming
- * the bytes asked for. The arena is unchanged and still usable.
- */
-export class ArenaOutOfMemoryError extends AxonError {
-  /** Bytes that were requested. */
-  readonly requested: number;
-  constructor(requested: number, current: number, cause?: unknown, limit?: number) {
-    super(
-      'OUT_OF_MEMORY',
-      `wasm arena: out of memory allocating ${requested} bytes (linear memory is ${current} bytes and cannot grow further${limit !== undefined ? `; the arena's limit is ${limit} bytes` : ''})`,
-    );
-    this.name = 'ArenaOutOfMemoryError';
-    this.requested = requested;
-    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
-  }
-}
+import { ArenaOutOfMemoryError } from './errors.js';
+
+export { ArenaOutOfMemoryError };
 
 /** Rounds a byte count up to its size class (see the file comment). */
 export function sizeClass(bytes: number): number {

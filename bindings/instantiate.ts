@@ -7,25 +7,16 @@
  * (deprecated upstream): the module has no runtime, no strings and a single `env.abort` import.
  */
 import { ACTIVATIONS } from '../src/kernels/kernels.js';
-import { AxonError, describeValue, type AxonErrorCode } from '../src/errors.js';
+import { describeValue } from '../src/errors.js';
 import { REQUIRED_EXPORTS, type AxonWasmExports } from './abi.js';
 import { detectFeatures } from './features.js';
 
 /** Where the kernels come from; see the file comment. */
 export type WasmSource = WebAssembly.Module | BufferSource | URL | string;
 
-/**
- * Thrown when the module cannot be found, compiled or does not match the ABI: an `AxonError`
- * with code 'UNSUPPORTED' (not found, not loadable here), 'CORRUPT_DATA' (bytes that do not
- * compile or do not match the ABI) or 'INVALID_ARGUMENT' (a `wasm` option of the wrong type).
- */
-export class WasmLoadError extends AxonError {
-  constructor(message: string, cause?: unknown, code: AxonErrorCode = 'UNSUPPORTED') {
-    super(code, message);
-    this.name = 'WasmLoadError';
-    if (cause !== undefined) (this as { cause?: unknown }).cause = cause;
-  }
-}
+import { WasmLoadError } from './errors.js';
+
+export { WasmLoadError };
 
 /**
  * The four builds of the same kernels (`npm run build:wasm`): plain 128-bit SIMD, relaxed SIMD

@@ -2,10 +2,9 @@
  * The process-wide current backend: `init()` chooses it, `getBackend()` returns it.
  */
 import { BackendUnavailableError, createBackend, registeredBackends, type BackendName, type BackendOptions } from './backends/index.js';
-import { JsBackend } from './backends/js/index.js';
 import type { Kernels } from './kernels/kernels.js';
 import type { WasmSource } from '../bindings/instantiate.js';
-import { ArgumentError, describeValue, nearest } from './errors.js';
+import { ArgumentError, AxonError, describeValue, nearest } from './errors.js';
 import { checkMaxBytes, DEFAULT_MEMORY_BYTES, guardMemory, setMemoryLimit } from './limits.js';
 
 /** Options of {@link init}. */
@@ -68,7 +67,7 @@ export async function init(options: InitOptions = {}): Promise<Kernels> {
       next = await createBackend('wasm', backendOptions);
     } catch (e) {
       if (!(e instanceof BackendUnavailableError)) throw e;
-      next = new JsBackend();
+      next = await createBackend('js');
       next.info.notes = [...(next.info.notes ?? []), `wasm unavailable, using js: ${e.reason}`];
     }
   }
@@ -80,8 +79,8 @@ export async function init(options: InitOptions = {}): Promise<Kernels> {
 
 /**
  * Disposes the current backend: frees all its memory (every tensor on it becomes invalid) and
- * stops its worker threads. The next `getBackend()` is the js reference backend again, until
- * the next `init()`. Safe to call more than once.
+ * stops its worker threads. Until the next `init()`, `getBackend()` (and so every op) throws
+ * `AxonError('NOT_INITIALIZED')`. Safe to call more than once.
  */
 export function dispose(): void {
   current?.dispose();
@@ -89,11 +88,16 @@ export function dispose(): void {
 }
 
 /**
- * The current backend. Before any `init()`, this is the js reference backend (so plain
- * scripts work without an await); call `await init()` for the fast one.
+ * The current backend. Throws `AxonError('NOT_INITIALIZED')` before the first `init()` (the
+ * backends load with it: see {@link init}) and after {@link dispose}.
  */
 export function getBackend(): Kernels {
-  if (!current) current = guardMemory(new JsBackend());
+  if (!current) throw new AxonError('NOT_INITIALIZED', "no backend yet: call `await init()` first (or `await init({ backend: 'js' })` for the reference backend); the backends load with init()");
+  return current;
+}
+
+/** The current backend, or undefined before `init()` (for reports that must not throw, like `memory()`). */
+export function currentBackend(): Kernels | undefined {
   return current;
 }
 

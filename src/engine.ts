@@ -3,7 +3,7 @@
  * accounting and the GC safety net. Kept apart from the Tensor class so ops can import it
  * without cycles.
  */
-import { getBackend } from './backend.js';
+import { currentBackend, getBackend } from './backend.js';
 import type { Kernels, Storage } from './kernels/kernels.js';
 import { countTensorBytes } from './limits.js';
 import { ArgumentError, describeValue } from './errors.js';
@@ -193,11 +193,12 @@ export interface MemoryInfo {
   numTensors: number;
   numBytes: number;
   backendBytes: number;
+  /** The current backend's name; 'none' before `init()`. */
   backend: string;
 }
 
 /** What is alive right now. */
 export function memory(): MemoryInfo {
-  const k = getBackend();
-  return { numTensors: liveCount, numBytes: liveBytesCount, backendBytes: k.liveBytes(), backend: k.name };
+  const k = currentBackend();
+  return { numTensors: liveCount, numBytes: liveBytesCount, backendBytes: k?.liveBytes() ?? 0, backend: k?.name ?? 'none' };
 }

@@ -5,7 +5,7 @@
  */
 
 /** Stable machine-readable error codes. */
-export type AxonErrorCode = 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'DISPOSED' | 'NOT_COMPILED' | 'NON_FINITE' | 'UNSUPPORTED' | 'CORRUPT_DATA' | 'OUT_OF_MEMORY';
+export type AxonErrorCode = 'INVALID_ARGUMENT' | 'SHAPE_MISMATCH' | 'DISPOSED' | 'NOT_COMPILED' | 'NON_FINITE' | 'UNSUPPORTED' | 'CORRUPT_DATA' | 'OUT_OF_MEMORY' | 'NOT_INITIALIZED';
 
 /** Base class of axon's errors. */
 export class AxonError extends Error {

@@ -4,12 +4,13 @@
  */
 export { init, getBackend, backends, dispose, type InitOptions } from './backend.js';
 export { createBackend, registerBackend, BackendUnavailableError, type BackendName, type BackendOptions, type BackendFactory } from './backends/index.js';
-export { JsBackend } from './backends/js/index.js';
-export { WasmBackend, WasmStorage, type WasmBackendInfo, type WasmBackendOptions } from './backends/wasm/index.js';
+// The backends load with init() (their classes are values of 'axonjs/backends'; types here).
+export type { JsBackend } from './backends/js/index.js';
+export type { WasmBackend, WasmStorage, WasmBackendInfo, WasmBackendOptions } from './backends/wasm/index.js';
 export * from './kernels/kernels.js';
 export { detectFeatures, type WasmFeatures } from '../bindings/features.js';
-export { WasmLoadError, type WasmSource } from '../bindings/instantiate.js';
-export { ArenaOutOfMemoryError } from '../bindings/arena.js';
+export type { WasmSource } from '../bindings/instantiate.js';
+export { WasmLoadError, ArenaOutOfMemoryError } from '../bindings/errors.js';
 
 // tensors, ops, autograd
 export { Tensor, type TensorLike, type NestedArray } from './tensor.js';

@@ -1,5 +1,6 @@
 /**
- * The bad-input matrix (issue 9): every export of `axonjs`, `axonjs/node` and `axonjs/webgpu`
+ * The bad-input matrix (issue 9): every export of `axonjs`, `axonjs/backends`, `axonjs/node` and
+ * `axonjs/webgpu`
  * has rows of bad calls — wrong types, ranks and shapes, empty tensors, NaN/±Inf, negative or
  * fractional sizes, disposed tensors, tensors of another backend, out-of-range labels and
  * indices, unknown option names — or an explicit "no input" reason. Each bad call must throw an
@@ -14,10 +15,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as core from '../src/index.js';
+import * as backendsEntry from '../src/backends/entry.js';
 import * as nodeEntry from '../src/node.js';
 import * as webgpuEntry from '../src/webgpu.js';
 import { expectRows, makeFixtures, type Entry, type Fixtures, type Row, type Table } from './bad-input/harness.js';
-import { CORE_ROWS } from './bad-input/rows-core.js';
+import { BACKENDS_ROWS, CORE_ROWS } from './bad-input/rows-core.js';
 import { TENSOR_ROWS } from './bad-input/rows-tensor.js';
 import { NN_ROWS } from './bad-input/rows-nn.js';
 import { TRAIN_ROWS } from './bad-input/rows-train.js';
@@ -26,7 +28,7 @@ import { NODE_ROWS } from './bad-input/rows-node.js';
 import { WEBGPU_ROWS, WEBGPU_SUBSET } from './bad-input/rows-webgpu.js';
 import { testGpu } from './helpers/webgpu.js';
 
-const MODULES: Record<Entry, object> = { axonjs: core, 'axonjs/node': nodeEntry, 'axonjs/webgpu': webgpuEntry };
+const MODULES: Record<Entry, object> = { axonjs: core, 'axonjs/backends': backendsEntry, 'axonjs/node': nodeEntry, 'axonjs/webgpu': webgpuEntry };
 
 function merge(entry: Entry, parts: readonly Table[]): Table {
   const out: Table = {};
@@ -41,6 +43,7 @@ function merge(entry: Entry, parts: readonly Table[]): Table {
 
 const TABLES: Record<Entry, Table> = {
   axonjs: merge('axonjs', [CORE_ROWS, TENSOR_ROWS, NN_ROWS, TRAIN_ROWS, DATA_ROWS]),
+  'axonjs/backends': merge('axonjs/backends', [BACKENDS_ROWS]),
   'axonjs/node': merge('axonjs/node', [NODE_ROWS]),
   'axonjs/webgpu': merge('axonjs/webgpu', [WEBGPU_ROWS]),
 };
@@ -54,7 +57,7 @@ const ROWS: Array<[Entry, string, Row[]]> = EXPORTS.flatMap(([e, n]) => {
 });
 
 describe('bad-input matrix: coverage', () => {
-  it('every export of axonjs, axonjs/node and axonjs/webgpu has rows or a "no input" reason', () => {
+  it('every export of axonjs, axonjs/backends, axonjs/node and axonjs/webgpu has rows or a "no input" reason', () => {
     const missing = EXPORTS.filter(([e, n]) => !(n in TABLES[e])).map(([e, n]) => `  ${e}: export '${n}' has no row (add bad-input rows in test/bad-input/rows-*.ts, or noInput('why'))`);
     expect(missing, `exports without a bad-input row:\n${missing.join('\n')}`).toEqual([]);
   });
@@ -80,7 +83,7 @@ for (const backend of ['js', 'wasm'] as const) {
     let other: core.Kernels;
     beforeAll(async () => {
       await core.init({ backend, threads: 1 });
-      other = backend === 'js' ? await core.WasmBackend.create({ threads: 1 }) : new core.JsBackend();
+      other = backend === 'js' ? await backendsEntry.WasmBackend.create({ threads: 1 }) : new backendsEntry.JsBackend();
       fx = await makeFixtures(other);
     });
     afterAll(() => {
@@ -102,7 +105,7 @@ describe.skipIf(!probe.available)(`bad-input matrix [webgpu subset]${probe.avail
   let other: core.Kernels;
   beforeAll(async () => {
     await core.init({ backend: 'webgpu', gpu: gpu.gpu });
-    other = new core.JsBackend();
+    other = new backendsEntry.JsBackend();
     fx = await makeFixtures(other);
   }, 60_000);
   afterAll(async () => {

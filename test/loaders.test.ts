@@ -37,6 +37,9 @@ const SHARED = process.env.AXON_DATA ? resolve(process.env.AXON_DATA) : fileURLT
 const MNIST_DIR = join(SHARED, 'mnist');
 const HAVE_MNIST = existsSync(join(MNIST_DIR, 't10k-labels-idx1-ubyte.gz'));
 const HAVE_SKLEARN = existsSync(join(SHARED, 'sklearn', 'digits.csv.gz'));
+// the loaders' tensors (set.x / set.y, loadCsv's) live on the current backend
+beforeAll(() => ax.init({ backend: 'js' }));
+
 const FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
 const tmpRoot = mkdtempSync(join(tmpdir(), 'axon-loaders-'));

@@ -280,7 +280,7 @@ describe.skipIf(!canThread)('thread pool lifecycle', () => {
     expect(kt.info).toMatchObject({ threads: 2, build: 'threads', file: 'custom' });
     ax.dispose();
     expect(kt.info.threads).toBe(1);
-    expect(ax.getBackend().name).toBe('js');
+    expect(() => ax.getBackend()).toThrow(expect.objectContaining({ code: 'NOT_INITIALIZED' }));
   });
 
   it('defaults to min(4, cores) threads where threads work', async () => {

@@ -1,12 +1,12 @@
 /**
  * Backend registry: `createBackend(name)` builds a backend by name. The core registers 'js' and
- * 'wasm'; the `axonjs/webgpu` entry registers 'webgpu' (so no WebGPU code sits in the core bundle).
+ * 'wasm' as factories that import their backend on first use, so the kernels' glue (and the
+ * shared validators) load with `init()` rather than with the core entry; the `axonjs/webgpu`
+ * entry registers 'webgpu'. The classes themselves are exported by `axonjs/backends`.
  */
 import type { Kernels } from '../kernels/kernels.js';
 import { ArgumentError, AxonError, checkName, checkOptions, describeValue, type AxonErrorCode } from '../errors.js';
 import type { WasmSource } from '../../bindings/instantiate.js';
-import { JsBackend } from './js/index.js';
-import { WasmBackend } from './wasm/index.js';
 
 /** Every backend name axon knows of. */
 export type BackendName = 'js' | 'wasm' | 'webgpu';
@@ -68,9 +68,10 @@ export async function createBackend(name: BackendName, options: BackendOptions =
   return factory(options);
 }
 
-registerBackend('js', async () => new JsBackend());
+registerBackend('js', async () => new (await import('./js/index.js')).JsBackend());
 registerBackend('wasm', async (options) => {
   try {
+    const { WasmBackend } = await import('./wasm/index.js');
     return await WasmBackend.create({ wasm: options.wasm, threads: options.threads });
   } catch (e) {
     // A bad argument (e.g. `wasm: 42`) is the caller's mistake, not an unavailable backend.

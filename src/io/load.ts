@@ -15,7 +15,8 @@ import type { OptimizerState } from '../optim/optimizer.js';
 import { createOptimizer } from '../optim/registry.js';
 import { compileModel, trainingState, type CompileConfig } from '../train/compile.js';
 import type { MetricSpec } from '../train/metrics.js';
-import { MODEL_FORMAT, MODEL_FORMAT_VERSION, type SavedModel } from './save.js';
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './format.js';
+import type { SavedModel } from './save.js';
 import { decodeSafetensors } from './safetensors.js';
 import { writeModelWeights } from './weights.js';
 

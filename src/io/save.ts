@@ -11,10 +11,9 @@ import { encodeSafetensors } from './safetensors.js';
 import { readModelWeights } from './weights.js';
 import { checkModule } from '../nn/module.js';
 
-/** Format tag of saved models. */
-export const MODEL_FORMAT = 'axon.model';
-/** Current version of the saved-model format. */
-export const MODEL_FORMAT_VERSION = 1;
+import { MODEL_FORMAT, MODEL_FORMAT_VERSION } from './format.js';
+
+export { MODEL_FORMAT, MODEL_FORMAT_VERSION };
 
 /** The JSON part of a saved model. */
 export interface SavedModelConfig {

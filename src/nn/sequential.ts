@@ -8,12 +8,14 @@ import { add } from '../ops/arithmetic.js';
 import { copyTensor } from '../ops/create.js';
 import { Tensor, type TensorLike } from '../tensor.js';
 import { compileModel, type CompileOptions, type TrainingState } from '../train/compile.js';
-import { evaluateModel, type EvaluateOptions } from '../train/evaluate.js';
+import type { EvaluateOptions } from '../train/evaluate.js';
 import type { Samples } from '../train/data.js';
-import { fitModel, type FitOptions } from '../train/fit.js';
+import type { FitOptions } from '../train/fit.js';
+import { evaluateModel, fitModel } from '../train/run.js';
 import type { History } from '../train/history.js';
 import { predictModel, type PredictOptions } from '../train/predict.js';
-import { saveModel, type SaveOptions, type SavedModel } from '../io/save.js';
+import { saveModel } from '../io/model-io.js';
+import type { SaveOptions, SavedModel } from '../io/save.js';
 import { Module, type ModuleConfig } from './module.js';
 import { prepareWeights } from './weights.js';
 

@@ -16,5 +16,6 @@ export {
   type SearchSpace,
   type SampledParams,
 } from './space.js';
-export { randomSearch, type RandomSearchOptions, type TrialResult, type SearchSamples } from './search.js';
+export type { RandomSearchOptions, TrialResult, SearchSamples } from './search.js';
+export { randomSearch } from './run.js';
 export { formatTable, formatValue, type FormatTableOptions } from './table.js';

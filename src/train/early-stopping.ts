@@ -3,7 +3,6 @@
  * by more than `minDelta` for `patience` epochs, optionally restoring the best epoch's weights.
  */
 import { ArgumentError, checkName, checkOptions, describeValue } from '../errors.js';
-import { readModelWeights, writeModelWeights } from '../io/weights.js';
 import type { Callback, FitContext, Logs } from './callbacks.js';
 
 /** Options of {@link earlyStopping}. */
@@ -42,6 +41,7 @@ export class EarlyStopping implements Callback {
   private wait = 0;
   private lastEpoch = -1;
   private bestWeights: Map<string, { shape: number[]; data: Float32Array }> | null = null;
+  private weightsIo: typeof import('../io/weights.js') | undefined;
 
   constructor(options: EarlyStoppingOptions = {}) {
     const fn = 'earlyStopping';
@@ -87,7 +87,11 @@ export class EarlyStopping implements Callback {
       this.best = v;
       this.bestEpoch = epoch;
       this.wait = 0;
-      if (this.restoreBestWeights) this.bestWeights = new Map(await readModelWeights(ctx.model));
+      if (this.restoreBestWeights) {
+        // imported here, not at the top: the core bundle carries no save/load code (src/io)
+        this.weightsIo ??= await import('../io/weights.js');
+        this.bestWeights = new Map(await this.weightsIo.readModelWeights(ctx.model));
+      }
       return;
     }
     this.wait++;
@@ -98,7 +102,7 @@ export class EarlyStopping implements Callback {
   }
 
   onTrainEnd(_logs: Logs | undefined, ctx: FitContext): void {
-    if (this.restoreBestWeights && this.bestWeights && this.bestEpoch !== this.lastEpoch) writeModelWeights(ctx.model, this.bestWeights, 'earlyStopping');
+    if (this.restoreBestWeights && this.bestWeights && this.weightsIo && this.bestEpoch !== this.lastEpoch) this.weightsIo.writeModelWeights(ctx.model, this.bestWeights, 'earlyStopping');
     this.bestWeights = null;
   }
 }

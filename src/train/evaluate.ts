@@ -6,12 +6,14 @@
  */
 import { markChecked } from '../deferred.js';
 import { kernels, noGrad, tidy } from '../engine.js';
-import { ArgumentError, checkOptions, describeValue } from '../errors.js';
+import { checkOptions } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { trainingState, type TrainingState } from './compile.js';
+import { checkBatchSize, checkVerbose } from './checks.js';
 import { BatchBuffer, checkSameLength, count, toHost, type HostData, type Samples } from './data.js';
 import { ReadQueue, readDepth } from './pending.js';
-import { inEvalMode, planTargets, type TargetPlan } from './targets.js';
+import { inEvalMode } from './modes.js';
+import { planTargets, type TargetPlan } from './targets.js';
 import { checkModule } from '../nn/module.js';
 
 /** Options of `model.evaluate`. */
@@ -20,20 +22,6 @@ export interface EvaluateOptions {
   batchSize?: number;
   /** 1 prints the result. Default 0. */
   verbose?: 0 | 1 | boolean;
-}
-
-/** Checks a positive integer batch size. */
-export function checkBatchSize(fn: string, v: unknown): number {
-  if (v === undefined) return 32;
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 1) throw new ArgumentError(`${fn}: option 'batchSize' expected a positive integer, given ${describeValue(v)}`);
-  return v;
-}
-
-/** Checks `verbose` (0, 1 or a boolean). */
-export function checkVerbose(fn: string, v: unknown): boolean {
-  if (v === undefined) return false;
-  if (v === 0 || v === 1 || typeof v === 'boolean') return Boolean(v);
-  throw new ArgumentError(`${fn}: option 'verbose' expected 0, 1 or a boolean, given ${describeValue(v)}`);
 }
 
 /** Reusable buffers of one evaluation dataset (validation data is evaluated every epoch). */

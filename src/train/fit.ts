@@ -31,13 +31,15 @@ import { add } from '../ops/arithmetic.js';
 import type { Tensor } from '../tensor.js';
 import { checkCallbacks, fire, type Callback, type FitContext, type Logs } from './callbacks.js';
 import { trainingState, type TrainingState } from './compile.js';
+import { checkBatchSize, checkVerbose } from './checks.js';
 import { BatchBuffer, checkFiniteData, checkSameLength, count, sliceRows, toHost, type HostData, type Samples } from './data.js';
-import { EvalBuffers, checkBatchSize, checkVerbose, evaluateHost } from './evaluate.js';
+import { EvalBuffers, evaluateHost } from './evaluate.js';
 import { History } from './history.js';
 import { permutation } from './shuffle.js';
 import { ReadQueue, readDepth } from './pending.js';
 import { StepRollback } from './rollback.js';
-import { planTargets, saveModes } from './targets.js';
+import { saveModes } from './modes.js';
+import { planTargets } from './targets.js';
 import { checkModule } from '../nn/module.js';
 
 /** Options of `model.fit`. */

@@ -7,8 +7,8 @@ import { ShapeError, checkOptions, fmtShape } from '../errors.js';
 import type { Module } from '../nn/module.js';
 import { empty, toTensor } from '../ops/create.js';
 import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
-import { checkBatchSize } from './evaluate.js';
-import { inEvalMode } from './targets.js';
+import { checkBatchSize } from './checks.js';
+import { inEvalMode } from './modes.js';
 import { checkModule } from '../nn/module.js';
 
 /** Options of `model.predict`. */

@@ -14,6 +14,7 @@ import { tensor } from '../ops/create.js';
 import { sizeOf } from '../tensor.js';
 import type { TrainingState } from './compile.js';
 import { count, rowSize, type HostData } from './data.js';
+import { inEvalMode } from './modes.js';
 
 /** How batches of targets are shaped for the loss. */
 export interface TargetPlan {
@@ -26,38 +27,6 @@ export interface TargetPlan {
 function prefix(e: unknown, msg: string): never {
   if (e instanceof AxonError) e.message = `${msg}: ${e.message}`;
   throw e;
-}
-
-/** Records the train/eval mode of the model and every submodule; the returned function restores them. */
-export function saveModes(model: Module): () => void {
-  const modes: Array<[Module, boolean]> = [];
-  const walk = (m: Module): void => {
-    modes.push([m, m.training]);
-    for (const c of m.children()) walk(c);
-  };
-  walk(model);
-  return () => {
-    for (const [m, t] of modes) m.training = t;
-  };
-}
-
-/**
- * Runs `fn` in evaluation mode, restoring each module's previous mode afterwards (when the
- * returned promise settles, for async `fn`).
- */
-export function inEvalMode<T>(model: Module, fn: () => T): T {
-  const restore = saveModes(model);
-  model.eval();
-  let result: T;
-  try {
-    result = fn();
-  } catch (e) {
-    restore();
-    throw e;
-  }
-  if (result instanceof Promise) return result.finally(restore) as T;
-  restore();
-  return result;
 }
 
 /**

@@ -14,7 +14,7 @@ import * as ax from '../../src/index.js';
 import type { AxonErrorCode } from '../../src/errors.js';
 
 /** The entry points whose exports the matrix walks. */
-export type Entry = 'axonjs' | 'axonjs/node' | 'axonjs/webgpu';
+export type Entry = 'axonjs' | 'axonjs/backends' | 'axonjs/node' | 'axonjs/webgpu';
 
 /** What the error of a row must be. */
 export interface Expect {

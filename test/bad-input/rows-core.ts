@@ -1,9 +1,10 @@
 /**
  * Bad-input rows of the core entry's backend layer: init / backends, the error classes, the
- * kernel contract's constants and the js / wasm backend classes (their kernels validate
- * handles and sizes before touching memory).
+ * kernel contract's constants; and of `axonjs/backends`: the js / wasm backend classes (their
+ * kernels validate handles and sizes before touching memory).
  */
 import * as ax from '../../src/index.js';
+import * as be from '../../src/backends/entry.js';
 import { disposed, invalid, noInput, option, prepped, row, shape, type Fixtures, type Row, type Table } from './harness.js';
 
 /** The js / wasm backend instance among the fixtures (the current one or the other one). */
@@ -68,7 +69,7 @@ export const CORE_ROWS: Table = {
   ],
   registerBackend: [
     row('factory of the wrong type', () => ax.registerBackend('js', 42 as never), invalid('registerBackend', 'factory', '42')),
-    row('unknown backend name', () => ax.registerBackend('cuda' as never, async () => new ax.JsBackend()), invalid('registerBackend', 'name', '"cuda"')),
+    row('unknown backend name', () => ax.registerBackend('cuda' as never, async () => new be.JsBackend()), invalid('registerBackend', 'name', '"cuda"')),
   ],
   BackendUnavailableError: [
     row('is an AxonError with a stable code', () => {
@@ -113,12 +114,16 @@ export const CORE_ROWS: Table = {
   defaultActivationAlpha: [row('unknown activation', () => ax.defaultActivationAlpha('rleu' as never), { code: 'INVALID_ARGUMENT', fn: 'defaultActivationAlpha', given: '"rleu"', near: 'relu' })],
   detectFeatures: noInput('takes no arguments; probes the engine with WebAssembly.validate'),
   canReadSync: [row('backend of the wrong type', () => ax.canReadSync(42 as never), invalid('canReadSync', 'k', '42'))],
+};
+
+/** Rows of `axonjs/backends`: the backend classes' kernels and the wasm storage handle. */
+export const BACKENDS_ROWS: Table = {
   JsBackend: kernelRows('js'),
   WasmBackend: [
     ...kernelRows('wasm'),
-    row('create: unknown option', () => ax.WasmBackend.create({ thread: 2 } as never), option('WasmBackend.create', 'thread', 'threads')),
-    row('create: negative threads', () => ax.WasmBackend.create({ threads: -1 }), invalid('create', 'threads', '-1')),
-    row('constructor: exports of the wrong type', () => new ax.WasmBackend({} as never), invalid('WasmBackend', 'exports')),
+    row('create: unknown option', () => be.WasmBackend.create({ thread: 2 } as never), option('WasmBackend.create', 'thread', 'threads')),
+    row('create: negative threads', () => be.WasmBackend.create({ threads: -1 }), invalid('create', 'threads', '-1')),
+    row('constructor: exports of the wrong type', () => new be.WasmBackend({} as never), invalid('WasmBackend', 'exports')),
   ],
   WasmStorage: [
     prepped('read of a disposed storage', (fx) => {

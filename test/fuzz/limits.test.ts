@@ -69,7 +69,7 @@ describe('init({ maxBytes }): a cap on live tensor bytes', () => {
     });
   }
 
-  it('caps the backend used before any init() too, and Infinity lifts the cap', async () => {
+  it('after dispose() the default cap is back; Infinity lifts it', async () => {
     ax.dispose();
     expect(memoryLimit()).toBe(DEFAULT_MEMORY_BYTES);
     await ax.init({ backend: 'js', maxBytes: Infinity });

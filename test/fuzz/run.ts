@@ -14,6 +14,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import fc from 'fast-check';
+import { init } from '../../src/index.js';
 import { collectOutcomes, onInput, TIME_BOUND_MS, type FuzzTarget } from './common.js';
 import { csvTargets } from './csv.js';
 import { gzipTargets } from './gzip.js';
@@ -70,6 +71,7 @@ onInput((label, input) => {
 });
 
 // ---- run ----------------------------------------------------------------------------------
+await init({ backend: 'js' }); // the model targets build layers (their weights need a backend)
 const targets = ALL.filter((t) => !only || t.name.includes(only));
 if (targets.length === 0) throw new Error(`no target matches '${only}'; targets: ${ALL.map((t) => t.name).join(' | ')}`);
 console.log(`fuzz: ${targets.length} targets, seed ${seed}, ${runsFlag ? `${runsFlag} runs each` : `${scale}× the unit-suite runs`}, per-input bound ${TIME_BOUND_MS} ms`);

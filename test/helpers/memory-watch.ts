@@ -9,6 +9,7 @@
  * (`memory.buffer.byteLength`) or the WebGPU buffer pool (bytes in use plus bytes kept free).
  */
 import * as ax from '../../src/index.js';
+import { WasmBackend } from '../../src/backends/entry.js';
 
 /** One reading of every metric, in tensors or bytes; absent where the backend lacks it. */
 export interface MemorySample {
@@ -43,7 +44,7 @@ export function sampleMemory(): MemorySample {
   const m = ax.memory();
   const k = ax.getBackend();
   const s: MemorySample = { tensors: m.numTensors, bytes: m.numBytes, backendBytes: m.backendBytes };
-  if (k instanceof ax.WasmBackend) s.wasmMemory = k.arena.capacity;
+  if (k instanceof WasmBackend) s.wasmMemory = k.arena.capacity;
   const stats = (k as { stats?: () => { pool?: PoolStatsLike } }).stats;
   if (typeof stats === 'function') {
     const pool = stats.call(k).pool;
