@@ -52,10 +52,10 @@ function alignColumns(got: Float32Array, want: number[][], k: number): Float32Ar
   return out;
 }
 
-describe('symmetricEigen (host, float64)', () => {
+describe.each(['qr', 'jacobi'] as const)('symmetricEigen (host, float64, %s)', (method) => {
   it('matches numpy.linalg.eigh eigenvalues and gives orthonormal eigenvectors', () => {
     const { n, a, values: want } = G.eigen;
-    const { values: got, vectors } = ax.symmetricEigen(a.flat(), n);
+    const { values: got, vectors } = ax.symmetricEigen(a.flat(), n, { method });
     for (let i = 0; i < n; i++) expect(got[i]).toBeCloseTo(want[i]!, 12);
     const flat = a.flat();
     for (let e = 0; e < n; e++) {
@@ -73,13 +73,56 @@ describe('symmetricEigen (host, float64)', () => {
   });
 
   it('handles diagonal, zero and repeated-eigenvalue matrices and rejects bad input', () => {
-    expect(Array.from(ax.symmetricEigen([3, 0, 0, 0, -1, 0, 0, 0, 7], 3).values)).toEqual([7, 3, -1]);
-    expect(Array.from(ax.symmetricEigen(new Float64Array(4), 2).values)).toEqual([0, 0]);
-    const iso = ax.symmetricEigen([2, 0, 0, 0, 2, 0, 0, 0, 2], 3);
+    expect(Array.from(ax.symmetricEigen([3, 0, 0, 0, -1, 0, 0, 0, 7], 3, { method }).values)).toEqual([7, 3, -1]);
+    expect(Array.from(ax.symmetricEigen(new Float64Array(4), 2, { method }).values)).toEqual([0, 0]);
+    const iso = ax.symmetricEigen([2, 0, 0, 0, 2, 0, 0, 0, 2], 3, { method });
     expect(Array.from(iso.values)).toEqual([2, 2, 2]);
-    expect(ax.symmetricEigen([], 0).values.length).toBe(0);
-    expect(() => ax.symmetricEigen([1, 2, 3], 2)).toThrow(/expected 4 values/);
-    expect(() => ax.symmetricEigen([1, NaN, NaN, 1], 2)).toThrow(/non-finite/);
+    expect(ax.symmetricEigen([], 0, { method }).values.length).toBe(0);
+    expect(() => ax.symmetricEigen([1, 2, 3], 2, { method })).toThrow(/expected 4 values/);
+    expect(() => ax.symmetricEigen([1, NaN, NaN, 1], 2, { method })).toThrow(/non-finite/);
+  });
+
+  it('decomposes larger matrices: random, rank-deficient covariance, all-ones blocks, graded scales', () => {
+    const n = 60;
+    let seed = 7;
+    const r = () => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32) - 0.5;
+    const random = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = i; k < n; k++) random[i * n + k] = random[k * n + i] = r();
+    const x = Array.from({ length: 10 * n }, r); // 10 samples: rank ≤ 10
+    const cov = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) for (let t = 0; t < 10; t++) cov[i * n + k] += x[t * n + i]! * x[t * n + k]!;
+    const blocks = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let k = 0; k < n; k++) if (i < 20 === k < 20) blocks[i * n + k] = 1;
+    const graded = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) graded[i * n + i] = 10 ** ((i % 12) - 6);
+    graded[n - 1] = graded[(n - 1) * n] = 1e-3;
+    for (const [name, a] of [['random', random], ['covariance', cov], ['blocks', blocks], ['graded', graded]] as const) {
+      const { values, vectors } = ax.symmetricEigen(a, n, { method });
+      let scale = 0;
+      for (const v of a) scale = Math.max(scale, Math.abs(v));
+      for (let e = 0; e < n; e++) {
+        if (e > 0) expect(values[e]!, `${name}: descending`).toBeLessThanOrEqual(values[e - 1]!);
+        for (let i = 0; i < n; i++) {
+          let s = 0;
+          for (let j = 0; j < n; j++) s += a[i * n + j]! * vectors[e * n + j]!;
+          expect(Math.abs(s - values[e]! * vectors[e * n + i]!), `${name}: A·v = λ·v`).toBeLessThan(1e-12 * scale);
+        }
+        let norm = 0;
+        for (let j = 0; j < n; j++) norm += vectors[e * n + j]! ** 2;
+        expect(Math.abs(norm - 1), `${name}: unit length`).toBeLessThan(1e-12);
+      }
+      if (name === 'covariance') expect(values.filter((v) => Math.abs(v) > 1e-9 * scale).length).toBe(10);
+      if (name === 'blocks') expect(Array.from(values.slice(0, 3)).map((v) => Math.round(v * 1e9) / 1e9)).toEqual([40, 20, 0]);
+    }
+  });
+
+  it('the two methods agree', () => {
+    const { n, a } = G.eigen;
+    const q = ax.symmetricEigen(a.flat(), n, { method: 'qr' });
+    const j = ax.symmetricEigen(a.flat(), n, { method: 'jacobi' });
+    for (let i = 0; i < n; i++) expect(q.values[i]).toBeCloseTo(j.values[i]!, 12);
+    expect(method === 'qr' ? q.sweeps : j.sweeps).toBe(method === 'qr' ? 0 : j.iterations);
+    expect(() => ax.symmetricEigen(a.flat(), n, { method: 'svd' as never })).toThrow(/option 'method' expected 'qr' or 'jacobi', given "svd"/);
   });
 });
 

@@ -3,8 +3,8 @@
  *
  * fit: the mean is computed on the host in float64; the covariance `Xcᵀ·Xc / (N − 1)` is one
  * GEMM on the current backend (float32 accumulation; Xc is centred first, so no cancellation);
- * its eigendecomposition runs on the host in float64 ({@link symmetricEigen}, Jacobi: ≈ 6D³
- * flops per sweep, milliseconds for D ≤ 64 but about 18 s for D = 784 — see eigh.ts).
+ * its eigendecomposition runs on the host in float64 ({@link symmetricEigen}: Householder +
+ * implicit QR, O(D³): milliseconds for D ≤ 64, a few seconds for D = 784 — see eigh.ts).
  * transform: `(x − mean)·Wᵀ`, one subtraction and one GEMM on the backend, with whitening
  * folded into W.
  *

@@ -217,6 +217,7 @@ export const DATA_ROWS: Table = {
     row('negative n', () => ax.symmetricEigen([], -1), invalid('symmetricEigen', 'n', '-1')),
     row('NaN entry', () => ax.symmetricEigen([1, NaN, NaN, 1], 2), { code: ['NON_FINITE', 'INVALID_ARGUMENT'], fn: 'symmetricEigen', arg: 'a', given: /non-finite/ }),
     row('unknown option', () => ax.symmetricEigen([1, 0, 0, 1], 2, { maxSweep: 3 } as never), option('symmetricEigen', 'maxSweep', 'maxSweeps')),
+    row('unknown method', () => ax.symmetricEigen([1, 0, 0, 1], 2, { method: 'lapack' } as never), invalid('symmetricEigen', 'method', '"lapack"')),
   ],
 
   // ---- classic -------------------------------------------------------------------------------------------
