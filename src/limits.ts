@@ -87,6 +87,7 @@ export function guardMemory(k: Kernels): Kernels {
     }
   };
   k.alloc = guarded('alloc', (size: number) => 4 * size, alloc);
+  if (k.allocUninitialized) k.allocUninitialized = guarded('allocUninitialized', (size: number) => 4 * size, k.allocUninitialized.bind(k));
   k.upload = guarded('upload', (data: Float32Array) => 4 * (data?.length ?? 0), upload);
   g[GUARDED] = true;
   return k;

@@ -301,6 +301,13 @@ export interface Kernels {
   // ---- memory -------------------------------------------------------------------------
   /** A new zero-filled buffer of `size` elements. */
   alloc(size: number): Storage;
+  /**
+   * A new buffer of `size` elements with unspecified contents (a freed buffer's old values may
+   * remain), for an output the next kernel overwrites completely: it skips `alloc`'s zero fill.
+   * Optional; callers fall back to `alloc`. Under {@link setUninitializedPoison} (the test
+   * suite) it is filled with NaN, so a kernel that leaves part of its output unwritten shows up.
+   */
+  allocUninitialized?(size: number): Storage;
   /** A new buffer holding a copy of `data`. */
   upload(data: Float32Array): Storage;
   /** Copies `data` into `dst` starting at element `offset` (default 0). */

@@ -9,6 +9,7 @@ import { empty, toTensor } from '../ops/create.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { meanAll } from './common.js';
 import { checkScores, parseLabels, type Labels, type LabelsLike } from './labels.js';
+import { uninitialized } from '../ops/scratch.js';
 
 /** Mean cross-entropy of `logits` `[N, C]` against class indices `[N]` or rows `[N, C]`; a scalar tensor. */
 export function crossEntropy(logits: TensorLike, labels: LabelsLike): Tensor {
@@ -24,7 +25,7 @@ export function crossEntropy(logits: TensorLike, labels: LabelsLike): Tensor {
   }
   const n = x.shape[0]!;
   const c = x.shape[1]!;
-  const probs = empty([n, c]);
+  const probs = uninitialized([n, c]);
   const rowLoss = empty([n]);
   if (probs.size > 0) x.backend.softmaxCrossEntropy(x.storage, lab.tensor.storage, lab.rows, probs.storage, rowLoss.storage, n, c);
   const out = meanAll(rowLoss);

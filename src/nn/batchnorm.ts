@@ -10,10 +10,11 @@ import { record } from '../autograd/record.js';
 import { batchNormEvalGrad, batchNormTrainGrad, type BnDims } from '../autograd/rules/batchnorm.js';
 import { keepAlive } from '../engine.js';
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
-import { copyTensor, empty, full, ones, toTensor, variable, zeros } from '../ops/create.js';
+import { copyTensor, full, ones, toTensor, variable, zeros } from '../ops/create.js';
 import { sizeOf, type Tensor, type TensorLike } from '../tensor.js';
 import { Module, type ModuleConfig } from './module.js';
 import { assignWeights, copyWeights } from './weights.js';
+import { uninitialized } from '../ops/scratch.js';
 
 /** Options of {@link BatchNorm1d}. */
 export interface BatchNormOptions {
@@ -95,11 +96,12 @@ abstract class BatchNormNd extends Module {
     if (this.training && d.outer * d.inner < 2) {
       throw new ShapeError(`${this.kind}.forward: expected more than 1 value per channel when training, given input shape ${fmtShape(t.shape)} (use eval() for single samples)`);
     }
-    const out = empty(t.shape);
+    // batchNormForward writes every output, batchNormStats every channel's mean and variance
+    const out = uninitialized(t.shape);
     if (this.training) {
       const count = d.outer * d.inner;
-      const mean = empty([d.channels]);
-      const variance = empty([d.channels]);
+      const mean = uninitialized([d.channels]);
+      const variance = uninitialized([d.channels]);
       k.batchNormStats(t.storage, mean.storage, variance.storage, d.outer, d.channels, d.inner);
       k.batchNormForward({ x: t.storage, mean: mean.storage, variance: variance.storage, gamma: gamma?.storage, beta: beta?.storage, out: out.storage, ...d });
       k.batchNormRunningUpdate(this.runningMean.storage, this.runningVar.storage, mean.storage, variance.storage, d.channels, this.momentum, count);

@@ -7,7 +7,7 @@ import { record, willRecord } from '../autograd/record.js';
 import { denseGrad } from '../autograd/rules/dense.js';
 import { ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { ACTIVATIONS, type Activation as KernelActivation } from '../kernels/kernels.js';
-import { empty, toTensor, variable } from '../ops/create.js';
+import { toTensor, variable } from '../ops/create.js';
 import { denseRaw } from '../ops/matmul.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { applyActivation, checkActivation, checkAlpha, type ActivationName } from './activations.js';
@@ -17,6 +17,7 @@ import { Module, type ModuleConfig } from './module.js';
 import { getRegularizer, kernelBiasPenalty, type Regularizer, type RegularizerConfig, type RegularizerLike } from './regularizers.js';
 import { checkSeed } from './seed.js';
 import { assignWeights, copyWeights } from './weights.js';
+import { uninitialized } from '../ops/scratch.js';
 
 /** Options of {@link Dense}. */
 export interface DenseOptions {
@@ -78,7 +79,7 @@ export function dense(x: TensorLike, w: Tensor, b: Tensor | null = null, activat
   } else {
     // The derivative needs the pre-activation: keep z, apply the activation as a second pass.
     pre = denseRaw(tx, w, b, 'linear');
-    out = empty(pre.shape);
+    out = uninitialized(pre.shape);
     if (out.size > 0) out.backend.activation(activation, pre.storage, out.storage, out.size, alpha);
   }
   const z = pre;

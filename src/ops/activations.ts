@@ -7,8 +7,9 @@ import { activationGrad } from '../autograd/rules/activation.js';
 import { ArgumentError, checkName, checkOptions, describeValue } from '../errors.js';
 import { ACTIVATIONS, type Activation } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, toTensor } from './create.js';
+import { toTensor } from './create.js';
 import { atomic } from '../engine.js';
+import { uninitialized } from './scratch.js';
 
 /** `act(x)` elementwise; `alpha` is leakyRelu's slope or elu's alpha. */
 export function activation(x: TensorLike, act: Activation, alpha?: number): Tensor {
@@ -18,7 +19,7 @@ export function activation(x: TensorLike, act: Activation, alpha?: number): Tens
       throw new ArgumentError(`${name}: argument 'alpha' expected a finite number, given ${describeValue(alpha)}`);
     }
     const t = toTensor(x, name, 'x');
-    const out = empty(t.shape);
+    const out = uninitialized(t.shape);
     if (t.size > 0) t.backend.activation(name, t.storage, out.storage, t.size, alpha);
     return record(out, name, [t], (dy) => [activationGrad(dy, t, out, name, alpha)]);
   });

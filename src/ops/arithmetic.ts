@@ -11,10 +11,11 @@ import { subGrad } from '../autograd/rules/sub.js';
 import type { BinaryOp } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { broadcastShapes, planBinary } from './broadcast.js';
-import { empty, toTensor } from './create.js';
+import { toTensor } from './create.js';
 import { atomic } from '../engine.js';
 import { tensorArg } from './checks.js';
 import { ArgumentError, describeValue } from '../errors.js';
+import { uninitialized } from './scratch.js';
 
 /** `a (op) b` with broadcasting, no autograd. */
 export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, name: string = op): Tensor {
@@ -22,7 +23,7 @@ export function binaryRaw(op: BinaryOp, a: Tensor, b: Tensor, name: string = op)
     tensorArg(a, name, 'a');
     tensorArg(b, name, 'b');
     const shape = broadcastShapes(name, a.shape, b.shape);
-    const out = empty(shape);
+    const out = uninitialized(shape); // both binary kernels write every output element
     if (out.size === 0) return out;
     const plan = planBinary(a.shape, b.shape, shape);
     const k = out.backend;

@@ -18,6 +18,7 @@ import type { Tensor, TensorLike } from '../tensor.js';
 import { chunkSize, chunks, checkPadding, geometry, kernelGeometry, mayKeepColumns, pair, type Padding2d, type ResolvedGeometry, type Size2d } from './conv-geometry.js';
 import { empty, toTensor } from './create.js';
 import { transpose } from './transpose.js';
+import { scratch, uninitialized } from './scratch.js';
 
 /** Options of {@link conv2d}. */
 export interface Conv2dOptions {
@@ -84,19 +85,20 @@ export function conv2dRaw(x: Tensor, w: Tensor, b: Tensor | null, g: ResolvedGeo
   const outC = w.shape[0]!;
   const P = g.outH * g.outW;
   const K = g.channels * g.kernelH * g.kernelW;
-  const out = empty([g.batch, outC, g.outH, g.outW]);
-  if (out.size === 0) return { out, cols: null };
+  if (g.batch * outC * P === 0) return { out: empty([g.batch, outC, g.outH, g.outW]), cols: null };
+  // Every buffer below is overwritten whole by its kernel (stridedCopy, im2col, gemm, copy).
+  const out = uninitialized([g.batch, outC, g.outH, g.outW]);
   const k = x.backend;
   const whole = chunkSize(g.batch, P * K);
   const imageIn = g.channels * g.height * g.width;
-  const kept = keepCols && whole >= g.batch && mayKeepColumns(g.batch * P * K) ? empty([g.batch * P, K]) : null;
+  const kept = keepCols && whole >= g.batch && mayKeepColumns(g.batch * P * K) ? uninitialized([g.batch * P, K]) : null;
   // Columns nobody keeps go through in cache-sized chunks (same results: each output row is
   // one GEMM row whatever the chunk). Not on a GPU, where each chunk is only more dispatches.
   const cached = kept || k.name === 'webgpu' ? whole : Math.max(1, Math.floor(CACHED_COLUMNS / (P * K)));
   const per = Math.min(whole, cached);
-  const cols = kept ? kept.storage : k.alloc(per * P * K);
-  const rows = k.alloc(per * P * outC);
-  const xChunk = per < g.batch ? k.alloc(per * imageIn) : null;
+  const cols = kept ? kept.storage : scratch(k, per * P * K);
+  const rows = scratch(k, per * P * outC);
+  const xChunk = per < g.batch ? scratch(k, per * imageIn) : null;
   try {
     for (const [n0, nb] of chunks(g.batch, per)) {
       let src: Storage = x.storage;
@@ -157,7 +159,7 @@ export function conv2d(x: TensorLike, weight: TensorLike, bias: TensorLike | nul
   } else {
     // The derivative needs the pre-activation: keep z, apply the activation as a second pass.
     ({ out: pre, cols } = conv2dRaw(tx, tw, tb, g, 'linear', undefined, tw.requiresGrad));
-    out = empty(pre.shape);
+    out = uninitialized(pre.shape);
     if (out.size > 0) out.backend.activation(act, pre.storage, out.storage, out.size, alpha);
   }
   const z = pre;

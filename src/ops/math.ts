@@ -15,15 +15,16 @@ import { sqrtGrad } from '../autograd/rules/sqrt.js';
 import { squareGrad } from '../autograd/rules/square.js';
 import type { Activation, UnaryMath } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, toTensor } from './create.js';
+import { toTensor } from './create.js';
 import { atomic } from '../engine.js';
 import { tensorArg } from './checks.js';
+import { uninitialized } from './scratch.js';
 
 /** `f(x)` elementwise for a UNARY_MATH op; no autograd. */
 export function unaryRaw(op: UnaryMath, x: Tensor): Tensor {
   return atomic(() => {
     tensorArg(x, 'unaryRaw', 'x');
-    const out = empty(x.shape);
+    const out = uninitialized(x.shape);
     if (x.size > 0) x.backend.unary(op, x.storage, out.storage, x.size);
     return out;
   });
@@ -33,7 +34,7 @@ export function unaryRaw(op: UnaryMath, x: Tensor): Tensor {
 export function scaleRaw(x: Tensor, alpha: number): Tensor {
   return atomic(() => {
     tensorArg(x, 'scaleRaw', 'x');
-    const out = empty(x.shape);
+    const out = uninitialized(x.shape);
     if (x.size > 0) x.backend.scale(x.storage, out.storage, x.size, alpha);
     return out;
   });
@@ -50,7 +51,7 @@ export function scaleInPlace(x: Tensor, alpha: number): Tensor {
 export function activationRaw(x: Tensor, act: Activation): Tensor {
   return atomic(() => {
     tensorArg(x, 'activationRaw', 'x');
-    const out = empty(x.shape);
+    const out = uninitialized(x.shape);
     if (x.size > 0) x.backend.activation(act, x.storage, out.storage, x.size);
     return out;
   });

@@ -7,9 +7,10 @@ import { matmulGrad } from '../autograd/rules/matmul.js';
 import { ArgumentError, ShapeError, checkOptions, fmtShape, describeValue } from '../errors.js';
 import type { Activation } from '../kernels/kernels.js';
 import type { Tensor, TensorLike } from '../tensor.js';
-import { empty, toTensor } from './create.js';
+import { toTensor } from './create.js';
 import { atomic } from '../engine.js';
 import { tensorArg } from './checks.js';
+import { uninitialized } from './scratch.js';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -37,7 +38,7 @@ export function matmulDims(fn: string, a: Tensor, b: Tensor, transA: boolean, tr
 export function matmulRaw(a: Tensor, b: Tensor, transA = false, transB = false): Tensor {
   return atomic(() => {
     const { m, n, k } = matmulDims('matmul', a, b, transA, transB);
-    const out = empty([m, n]);
+    const out = uninitialized([m, n]); // gemm with beta = 0 writes C without reading it
     if (out.size > 0) out.backend.gemm({ a: a.storage, b: b.storage, c: out.storage, m, n, k, transA, transB });
     return out;
   });
@@ -71,7 +72,7 @@ export function denseRaw(x: Tensor, w: Tensor, bias: Tensor | null, activation: 
     const { m, n, k } = matmulDims('dense', x, w, false, false);
     if (bias !== null && bias !== undefined) tensorArg(bias, 'dense', 'bias');
     if (bias && (bias.rank !== 1 || bias.shape[0] !== n)) throw new ShapeError(`dense: bias expected shape [${n}], given ${fmtShape(bias.shape)}`);
-    const out = empty([m, n]);
+    const out = uninitialized([m, n]);
     if (out.size > 0) {
       out.backend.gemm({ a: x.storage, b: w.storage, c: out.storage, m, n, k, bias: bias?.storage, activation, activationAlpha: alpha });
     }

@@ -10,8 +10,9 @@ import { avgPool2dGrad, maxPool2dGrad } from '../autograd/rules/pool.js';
 import { ArgumentError, ShapeError, checkOptions, describeValue, fmtShape } from '../errors.js';
 import type { Tensor, TensorLike } from '../tensor.js';
 import { checkPadding, geometry, kernelGeometry, pair, type Padding2d, type ResolvedGeometry, type Size2d } from './conv-geometry.js';
-import { empty, toTensor } from './create.js';
+import { toTensor } from './create.js';
 import { mean } from './reduce.js';
+import { uninitialized } from './scratch.js';
 
 /** Options of {@link maxPool2d}. */
 export interface MaxPool2dOptions {
@@ -64,8 +65,8 @@ export function maxPool2d(x: TensorLike, kernelSize: Size2d, options: MaxPool2dO
   const g = poolGeometry(fn, t, kernelSize, options);
   const kg = kernelGeometry(g);
   const shape = [g.batch, g.channels, g.outH, g.outW];
-  const out = empty(shape);
-  const argmax = empty(shape);
+  const out = uninitialized(shape); // maxPool2d writes every output and index
+  const argmax = uninitialized(shape);
   if (out.size > 0) t.backend.maxPool2d(t.storage, out.storage, argmax.storage, kg);
   record(out, 'maxPool2d', [t], (dy) => [maxPool2dGrad(dy, argmax, t.shape, kg)]);
   if (out.node === null) argmax.dispose(); // not recorded: nobody needs the indices
@@ -84,7 +85,7 @@ export function avgPool2d(x: TensorLike, kernelSize: Size2d, options: AvgPool2dO
   if (typeof cip !== 'boolean') throw new ArgumentError(`${fn}: option 'countIncludePad' expected a boolean, given ${describeValue(cip)}`);
   const g = poolGeometry(fn, t, kernelSize, { stride: options.stride, padding: options.padding });
   const kg = kernelGeometry(g);
-  const out = empty([g.batch, g.channels, g.outH, g.outW]);
+  const out = uninitialized([g.batch, g.channels, g.outH, g.outW]);
   if (out.size > 0) t.backend.avgPool2d(t.storage, out.storage, kg, cip);
   return record(out, 'avgPool2d', [t], (dy) => [avgPool2dGrad(dy, t.shape, kg, cip)]);
 }

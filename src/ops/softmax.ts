@@ -13,6 +13,7 @@ import { axisToEnd, endToAxis, splitAt } from './strided.js';
 import { atomic } from '../engine.js';
 import { tensorArg } from './checks.js';
 import { ArgumentError, checkName, describeValue } from '../errors.js';
+import { uninitialized } from './scratch.js';
 
 /** Which kernel family: the forward op's name. */
 export type SoftmaxKind = 'softmax' | 'logSoftmax';
@@ -33,7 +34,7 @@ export function perRow(x: Tensor, axis: number, kernel: (src: Tensor, dst: Tenso
     const { outer, len, inner } = splitAt(shape, axis);
     if (x.size === 0) return empty(x.shape);
     if (inner === 1) {
-      const out = empty(x.shape);
+      const out = uninitialized(x.shape); // the row kernels write every row
       kernel(x, out, outer, len);
       return out;
     }

@@ -6,7 +6,7 @@
  */
 import { ShapeError, fmtShape } from '../errors.js';
 import { sizeOf, type Tensor } from '../tensor.js';
-import { empty } from './create.js';
+import { uninitialized } from './scratch.js';
 
 /** Row-major element strides of a contiguous tensor of `shape`. */
 export function contiguousStrides(shape: readonly number[]): number[] {
@@ -63,7 +63,7 @@ export function copyStrided(
 export function permuteRaw(x: Tensor, perm: readonly number[], op = 'transpose'): Tensor {
   const xs = contiguousStrides(x.shape);
   const shape = perm.map((p) => x.shape[p]!);
-  const out = empty(shape);
+  const out = uninitialized(shape); // stridedCopy writes every element
   copyStrided(op, x, 0, perm.map((p) => xs[p]!), out, 0, contiguousStrides(shape), shape);
   return out;
 }
@@ -76,7 +76,7 @@ export function splitAt(shape: readonly number[], axis: number): { outer: number
 /** Copies x `[outer, len, inner]` (split at `axis`) to a contiguous `[outer, inner, len]` tensor. */
 export function axisToEnd(x: Tensor, axis: number): Tensor {
   const { outer, len, inner } = splitAt(x.shape, axis);
-  const out = empty([outer, inner, len]);
+  const out = uninitialized([outer, inner, len]);
   copyStrided('axisToEnd', x, 0, [len * inner, 1, inner], out, 0, [inner * len, len, 1], [outer, inner, len]);
   return out;
 }
@@ -84,7 +84,7 @@ export function axisToEnd(x: Tensor, axis: number): Tensor {
 /** Inverse of {@link axisToEnd}: y `[outer, inner, len]` back to a tensor of `shape` (split at `axis`). */
 export function endToAxis(y: Tensor, axis: number, shape: readonly number[]): Tensor {
   const { outer, len, inner } = splitAt(shape, axis);
-  const out = empty(shape);
+  const out = uninitialized(shape);
   copyStrided('endToAxis', y, 0, [inner * len, len, 1], out, 0, [len * inner, 1, inner], [outer, inner, len]);
   return out;
 }

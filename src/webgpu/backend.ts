@@ -30,6 +30,7 @@ import {
   type UnaryMath,
 } from '../kernels/kernels.js';
 import { checkSize, Validator } from '../kernels/validate.js';
+import { uninitializedPoison } from '../kernels/poison.js';
 import { checkOptions } from '../errors.js';
 import { randomNormal as hostRandomNormal } from '../backends/js/random.js';
 import * as act from './activations.js';
@@ -119,6 +120,14 @@ export class WebGpuBackend implements Kernels {
     const b = this.rt.storage.acquire(4 * size);
     this.rt.clear(b, 4 * size);
     return this.adopt(b, size);
+  }
+
+  allocUninitialized(size: number): Storage {
+    checkSize('allocUninitialized', 'size', size);
+    this.rt.check('allocUninitialized');
+    const st = this.adopt(this.rt.storage.acquire(4 * size), size);
+    if (uninitializedPoison() && size > 0) this.fill(st, size, NaN);
+    return st;
   }
 
   upload(data: Float32Array): Storage {

@@ -39,6 +39,8 @@ function kernelRows(name: 'js' | 'wasm'): Row[] {
     row('negative gemm size', (fx) => k(fx).gemm({ a: s(fx).mine, b: s(fx).mine, out: s(fx).mine, m: -2, n: 2, k: 2 } as never), invalid('gemm', 'm', '-2')),
     row('negative alloc', (fx) => k(fx).alloc(-1), invalid('alloc', 'size', '-1')),
     row('fractional alloc', (fx) => k(fx).alloc(2.5), invalid('alloc', 'size', '2.5')),
+    row('negative allocUninitialized', (fx) => k(fx).allocUninitialized!(-1), invalid('allocUninitialized', 'size', '-1')),
+    row('NaN allocUninitialized', (fx) => k(fx).allocUninitialized!(NaN), invalid('allocUninitialized', 'size', 'NaN')),
     row('upload of a non-Float32Array', (fx) => k(fx).upload([1, 2] as never), invalid('upload', 'data', /Array|array|object/)),
     row('write past the end', (fx) => k(fx).write(s(fx).mine, new Float32Array(8)), shape('write', undefined, '8')),
     row('dropout p out of range', (fx) => k(fx).dropoutMask(s(fx).mine, 4, 1.5, 0, 0), invalid('dropoutMask', 'p', '1.5')),

@@ -13,6 +13,7 @@ import { nchwToRows } from '../../ops/conv.js';
 import type { Activation, Storage } from '../../kernels/kernels.js';
 import { fusedActivationGrad } from './activation.js';
 import type { Tensor } from '../../tensor.js';
+import { scratch, uninitialized } from '../../ops/scratch.js';
 
 /**
  * Gradient rule of `conv2d`. `z` is the pre-activation (null when the output suffices for the
@@ -41,20 +42,24 @@ export function conv2dGrad(
   const imageIn = g.channels * g.height * g.width;
   const needX = x.requiresGrad;
   const needW = w.requiresGrad;
-  const dx = needX ? empty(x.shape) : null;
-  const dw = needW ? empty(w.shape) : null;
+  // With work to do, col2im and the first dW GEMM (beta = 0) overwrite dx and dw whole; with
+  // none (an empty batch) the gradients are zeros.
+  const work = (needX || needW) && g.batch * P * outC > 0;
+  const grad = (shape: readonly number[]) => (work ? uninitialized(shape) : empty(shape));
+  const dx = needX ? grad(x.shape) : null;
+  const dw = needW ? grad(w.shape) : null;
 
-  if ((needX || needW) && g.batch * P * outC > 0) {
+  if (work) {
     if (saved && needW) saved.assertLive('conv2d backward', 'saved columns (run backward inside the tidy that ran forward)');
     const keep = saved !== null && needW;
     const per = keep ? g.batch : chunkSize(g.batch, P * K);
     const chunked = per < g.batch;
-    const rows = k.alloc(per * P * outC);
+    const rows = scratch(k, per * P * outC);
     // Recomputed columns, and the column gradient dZ·W (never written into the saved columns:
     // a second backward with retainGraph must find them intact).
-    const cols = k.alloc(needX || !keep ? per * P * K : 0);
-    const xChunk = chunked && needW ? k.alloc(per * imageIn) : null;
-    const dxChunk = chunked && needX ? k.alloc(per * imageIn) : null;
+    const cols = scratch(k, needX || !keep ? per * P * K : 0);
+    const xChunk = chunked && needW ? scratch(k, per * imageIn) : null;
+    const dxChunk = chunked && needX ? scratch(k, per * imageIn) : null;
     try {
       let first = true;
       for (const [n0, nb] of chunks(g.batch, per)) {
@@ -96,7 +101,7 @@ export function conv2dGrad(
     db = empty([outC]);
     if (g.batch * P > 0) {
       // Σ over positions per (image, channel), then over images.
-      const perImage = k.alloc(g.batch * outC);
+      const perImage = scratch(k, g.batch * outC);
       try {
         k.reduce('sum', dz.storage, perImage, g.batch * outC, P, 1);
         k.reduce('sum', perImage, db.storage, 1, g.batch, outC);

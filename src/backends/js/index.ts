@@ -26,6 +26,7 @@ import {
   type UnaryMath,
 } from '../../kernels/kernels.js';
 import { checkSize, Validator } from '../../kernels/validate.js';
+import { uninitializedPoison } from '../../kernels/poison.js';
 import * as act from './activations.js';
 import * as bn from './batchnorm.js';
 import * as conv from './conv.js';
@@ -65,6 +66,13 @@ export class JsBackend implements Kernels {
   alloc(size: number): Storage {
     checkSize('alloc', 'size', size);
     return this.adopt(new Float32Array(size));
+  }
+
+  allocUninitialized(size: number): Storage {
+    checkSize('allocUninitialized', 'size', size);
+    const data = new Float32Array(size); // typed arrays start zeroed: nothing to skip here
+    if (uninitializedPoison()) data.fill(NaN);
+    return this.adopt(data);
   }
 
   upload(data: Float32Array): Storage {

@@ -12,6 +12,7 @@
  * thread count or whichever thread runs a chunk. Small calls stay on the
  * calling thread (cut-offs below, measured on a 2-core x64: a pool round trip costs ~1–2 µs).
  */
+import { uninitializedPoison } from '../../kernels/poison.js';
 import { Arena } from '../../../bindings/arena.js';
 import type { ActivationBackward, ActivationForward, AxonWasmExports } from '../../../bindings/abi.js';
 import { detectFeatures, hardwareThreads, threadSupport } from '../../../bindings/features.js';
@@ -426,6 +427,15 @@ export class WasmBackend implements Kernels {
     const ptr = this.arena.alloc(size * 4);
     const s = new WasmStorage(this, ptr, size);
     this.arena.f32().fill(0, ptr >>> 2, (ptr >>> 2) + size);
+    return s;
+  }
+
+  allocUninitialized(size: number): Storage {
+    this.checkAlive('allocUninitialized');
+    if (!Number.isSafeInteger(size) || size < 0) throw new KernelError('allocUninitialized', 'size', 'a non-negative integer', String(size));
+    const ptr = this.arena.alloc(size * 4);
+    const s = new WasmStorage(this, ptr, size);
+    if (uninitializedPoison()) this.arena.f32().fill(NaN, ptr >>> 2, (ptr >>> 2) + size);
     return s;
   }
 
