@@ -161,9 +161,9 @@ describe('the built package (dist/)', () => {
     for (const f of wasm) expect(raw(join(DIST, f)), f).toBeLessThanOrEqual(BUDGET.wasm);
     expect(webgpuGzip, 'webgpu entry, gzip').toBeLessThanOrEqual(BUDGET.webgpuGzip);
     expect(coreGzip, 'core ESM, gzip').toBeLessThanOrEqual(BUDGET.coreGzip);
-    // the backends, save/load, the fit and evaluate loops and the search loop are not in the core
+    // the backends, save/load, the fit and evaluate loops, the search loop and the linear classifiers' training are not in the core
     const coreSources = core.filter((f) => f.startsWith('chunks/')).flatMap(sources);
-    for (const src of ['src/backends/js/index.ts', 'src/backends/wasm/index.ts', 'src/kernels/validate.ts', 'src/io/save.ts', 'src/io/load.ts', 'src/train/fit.ts', 'src/train/evaluate.ts', 'src/search/search.ts']) {
+    for (const src of ['src/backends/js/index.ts', 'src/backends/wasm/index.ts', 'src/kernels/validate.ts', 'src/io/save.ts', 'src/io/load.ts', 'src/train/fit.ts', 'src/train/evaluate.ts', 'src/search/search.ts', 'src/classic/linear-train.ts']) {
       expect(coreSources, `${src} is loaded on demand, not with the core`).not.toContain(src);
       holding(src);
     }

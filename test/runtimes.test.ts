@@ -94,6 +94,8 @@ function expectXor(r: Report, expected: { build?: RegExp; threads?: number; mini
   else expect(r.model, r.runtime).toBe('Sequential() {');
   if (expected.build) expect(r.build, r.runtime).toMatch(expected.build);
   if (expected.threads !== undefined) expect(r.threads, r.runtime).toBe(expected.threads);
+  // where the script checked it: init()'s lazily loaded backend is axonjs/backends' WasmBackend
+  if (r['backendClass'] !== undefined) expect(r['backendClass'], r.runtime).toBe('WasmBackend');
   // Every runtime runs the same kernels on the same seeds: the same loss up to FMA rounding.
   const ref = reports[0]!;
   expect(Math.abs(r.loss - ref.loss) / ref.loss, `${r.runtime} vs ${ref.runtime} loss`).toBeLessThan(1e-3);
@@ -204,12 +206,15 @@ describe('the packed package on every runtime', () => {
     // Node ≥ 20 has SharedArrayBuffer and worker_threads: on a multi-core machine the threaded
     // build runs, its workers started from the package's dist/worker.js
     const hw = availableParallelism();
+    expect(r['backendClass']).toBe('WasmBackend');
     if (hw > 1) expectXor(r, { build: /threads/, threads: Math.min(4, hw) });
     else expectXor(r, { threads: 1 });
   }, 60_000);
 
   it('Node CommonJS: require("axonjs") + require("axonjs/node").initFromFile(require.resolve("axonjs/wasm/axon-simd.wasm"))', async () => {
-    expectXor(resultOf('node CJS', await runCmd(process.execPath, ['node-cjs.cjs'], 60_000)), { build: /custom/, threads: 1 });
+    const r = resultOf('node CJS', await runCmd(process.execPath, ['node-cjs.cjs'], 60_000));
+    expect(r['backendClass']).toBe('WasmBackend');
+    expectXor(r, { build: /custom/, threads: 1 });
   }, 60_000);
 
   it('Node, the inline entry: axonjs/inline (base64 kernels, no file access)', async () => {

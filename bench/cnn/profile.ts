@@ -2,7 +2,7 @@
  * Where one axon training step of the benchmark CNN spends its time: every kernel-contract call
  * of the current backend is timed (outermost calls only; the wasm kernels are synchronous, so a
  * call's time is its kernel's) and attributed to a layer and a role by its shapes — im2col,
- * each GEMM, col2im, pooling, the NCHW ↔ channels-rows layout copies, allocations (zero-filled),
+ * each GEMM, col2im, pooling, the NCHW ↔ channels-rows layout copies, allocations (zero-filled or not),
  * elementwise work. The rest of the step is JS: autograd, tensor bookkeeping.
  */
 import type { Kernels } from '../../src/kernels/kernels.js';
@@ -54,6 +54,8 @@ function label(name: string, args: unknown[], B: number): string {
       // rowsToNchw walks [n, C, P], nchwToRows [n, P, C] (src/ops/conv.ts).
       return `layout copy NCHW ↔ channels-last rows [${(args[6] as number[]).join(',')}]`;
     }
+    case 'allocUninitialized':
+      return 'alloc (uninitialised: no fill)';
     case 'alloc': {
       const n = args[0] as number;
       return `alloc (zero-filled) ${n >= 1 << 20 ? '≥ 1M floats' : n >= 1 << 16 ? '64K–1M floats' : '< 64K floats'}`;
@@ -132,7 +134,7 @@ export function byRole(p: Profile): Array<[string, number]> {
     ['im2col + col2im', (l) => l.startsWith('im2col') || l.startsWith('col2im')],
     ['pooling forward + backward', (l) => l.startsWith('maxPool')],
     ['layout copies NCHW ↔ rows', (l) => l.startsWith('layout copy')],
-    ['allocation (zero fill)', (l) => l.startsWith('alloc')],
+    ['allocation (zero fill, or none for allocUninitialized)', (l) => l.startsWith('alloc')],
   ];
   const sums = roles.map(([r]) => [r, 0] as [string, number]);
   let other = 0;

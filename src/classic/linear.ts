@@ -15,18 +15,17 @@
 import { AxonError, ArgumentError, ShapeError, checkName, checkOptions, describeValue, fmtShape } from '../errors.js';
 import { hinge } from '../losses/hinge.js';
 import { Dense } from '../nn/dense.js';
-import { l2 as l2Penalty } from '../nn/regularizers.js';
 import { Sequential } from '../nn/sequential.js';
-import { flattenNested, tensor, toTensor } from '../ops/create.js';
 import { argmax } from '../ops/extrema.js';
-import { reshapeRaw } from '../ops/shape.js';
 import { softmax } from '../ops/softmax.js';
-import { OPTIMIZER_NAMES, createOptimizer } from '../optim/registry.js';
+import { OPTIMIZER_NAMES } from '../optim/registry.js';
 import { Optimizer } from '../optim/optimizer.js';
 import { Tensor, sizeOf, type NestedArray } from '../tensor.js';
 import type { Callback } from '../train/callbacks.js';
 import type { LossFn } from '../train/compile.js';
 import type { History } from '../train/history.js';
+import { inputTensor, rows } from './linear-input.js';
+import type { ParsedLinearOptions } from './linear-train.js';
 
 /** Inputs of the linear classifiers: `[N, features]` (or `[N, …]`, flattened) as a tensor or nested arrays. */
 export type LinearInput = Tensor | NestedArray[] | Float32Array;
@@ -83,94 +82,6 @@ function nonNegative(fn: string, key: string, v: unknown): number {
   return v;
 }
 
-/** Inputs as a tensor on the current backend; `own` when created here. */
-function inputTensor(fn: string, arg: string, x: unknown): { t: Tensor; own: boolean } {
-  if (x instanceof Tensor) return { t: toTensor(x, fn, arg), own: false };
-  if (Array.isArray(x) || x instanceof Float32Array) {
-    let t: Tensor;
-    try {
-      t = tensor(x as NestedArray);
-    } catch (e) {
-      throw new ArgumentError(`${fn}: argument '${arg}': ${(e as Error).message}`);
-    }
-    return { t, own: true };
-  }
-  throw new ArgumentError(`${fn}: argument '${arg}' expected a Tensor or nested arrays of shape [samples, features], given ${describeValue(x)}`);
-}
-
-/** `x` as `[N, features]`: itself when rank 2, else a flattened copy (added to `owned`). */
-function rows(x: Tensor, owned: Tensor[]): Tensor {
-  if (x.rank === 2) return x;
-  const r = reshapeRaw(x, [x.shape[0]!, sizeOf(x.shape.slice(1))]);
-  owned.push(r);
-  return r;
-}
-
-/** Labels read to the host: class indices, or one-hot rows turned into indices. */
-async function hostLabels(fn: string, arg: string, y: unknown, n: number): Promise<{ indices: Float32Array; width?: number }> {
-  let values: Float32Array;
-  let shape: number[];
-  if (y instanceof Tensor) {
-    toTensor(y, fn, arg);
-    values = await y.data();
-    shape = [...y.shape];
-  } else if (Array.isArray(y)) {
-    // Flattened on the host: no tensor round trip (which would need a synchronous read).
-    let h: { data: Float32Array; shape: number[] };
-    try {
-      h = flattenNested(y as NestedArray);
-    } catch (e) {
-      throw new ArgumentError(`${fn}: argument '${arg}': ${(e as Error).message}`);
-    }
-    values = h.data;
-    shape = h.shape;
-  } else if (ArrayBuffer.isView(y) && !(y instanceof DataView)) {
-    values = Float32Array.from(y as unknown as ArrayLike<number>);
-    shape = [values.length];
-  } else {
-    throw new ArgumentError(`${fn}: argument '${arg}' expected class indices [${n}] (tensor, array or typed array) or one-hot rows [${n}, C], given ${describeValue(y)}`);
-  }
-  if (shape[0] !== n || shape.length > 2 || shape.length === 0) {
-    throw new ShapeError(`${fn}: argument '${arg}' expected class indices of shape [${n}] or one-hot rows [${n}, C] (one per sample of x), given ${fmtShape(shape)}`);
-  }
-  if (shape.length === 1) {
-    for (let i = 0; i < n; i++) {
-      const v = values[i]!;
-      if (!Number.isInteger(v) || v < 0) throw new ArgumentError(`${fn}: ${arg}[${i}] = ${v} is not a class index (an integer ≥ 0)`);
-    }
-    return { indices: values };
-  }
-  const c = shape[1]!;
-  const indices = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = -1;
-    for (let j = 0; j < c; j++) {
-      const v = values[i * c + j]!;
-      if (v !== 0 && v !== 1) throw new ArgumentError(`${fn}: ${arg}[${i}][${j}] = ${v}; one-hot rows hold only 0 and 1`);
-      if (v === 1) {
-        if (best >= 0) throw new ArgumentError(`${fn}: ${arg}[${i}] has more than one 1; one-hot rows hold exactly one`);
-        best = j;
-      }
-    }
-    if (best < 0) throw new ArgumentError(`${fn}: ${arg}[${i}] has no 1; one-hot rows hold exactly one`);
-    indices[i] = best;
-  }
-  return { indices, width: c };
-}
-
-interface ParsedOptions {
-  epochs: number;
-  batchSize: number;
-  optimizer: Optimizer | string;
-  lr: number | undefined;
-  l2: number;
-  seed: number;
-  numClasses: number | undefined;
-  margin: number;
-  rest: { shuffle?: boolean; validationSplit?: number; callbacks?: Callback[]; verbose?: 0 | 1 | boolean };
-  validationData: [LinearInput, LinearLabels] | undefined;
-}
-
 /**
  * The shared machinery of {@link SoftmaxRegression} and {@link LinearSVM}: option handling,
  * label checks, the one-layer model, predict/score. Not constructed directly.
@@ -216,7 +127,7 @@ export abstract class LinearClassifier<O extends LinearClassifierOptions = Linea
     return this._features;
   }
 
-  private parse(fn: string, o: LinearSVMOptions): ParsedOptions {
+  private parse(fn: string, o: LinearSVMOptions): ParsedLinearOptions {
     const optimizer = o.optimizer ?? 'adam';
     if (!(optimizer instanceof Optimizer) && typeof optimizer !== 'string') {
       throw new ArgumentError(`${fn}: option 'optimizer' expected an optimiser instance (new ax.Adam({ lr })) or a name ('adam', 'sgd', …), given ${describeValue(optimizer)}`);
@@ -232,7 +143,7 @@ export abstract class LinearClassifier<O extends LinearClassifierOptions = Linea
     if (numClasses === 1) throw new ArgumentError(`${fn}: option 'numClasses' expected at least 2, given 1`);
     const margin = o.margin ?? 1;
     if (typeof margin !== 'number' || !Number.isFinite(margin) || margin <= 0) throw new ArgumentError(`${fn}: option 'margin' expected a finite number > 0, given ${describeValue(margin)}`);
-    const rest: ParsedOptions['rest'] = {};
+    const rest: ParsedLinearOptions['rest'] = {};
     if (o.shuffle !== undefined) rest.shuffle = o.shuffle;
     if (o.validationSplit !== undefined) rest.validationSplit = o.validationSplit;
     if (o.callbacks !== undefined) rest.callbacks = o.callbacks;
@@ -261,74 +172,15 @@ export abstract class LinearClassifier<O extends LinearClassifierOptions = Linea
     const fn = `${this.name}.fit`;
     checkOptions(fn, options, this.optionKeys());
     const o = this.parse(fn, { ...this.options, ...options });
-    const { t: xt, own: ownX } = inputTensor(fn, 'x', x);
-    const cleanup: Tensor[] = ownX ? [xt] : [];
-    let model: Sequential | null = null;
-    let ownedOpt: Optimizer | null = null;
-    try {
-      if (xt.rank < 2) throw new ShapeError(`${fn}: argument 'x' expected shape [samples, features], given ${fmtShape(xt.shape)}`);
-      const n = xt.shape[0]!;
-      if (n === 0) throw new ShapeError(`${fn}: argument 'x' has no samples`);
-      const features = sizeOf(xt.shape.slice(1));
-      const labels = await hostLabels(fn, 'y', y, n);
-      let maxLabel = 0;
-      for (const v of labels.indices) maxLabel = Math.max(maxLabel, v);
-      const classes = o.numClasses ?? labels.width ?? maxLabel + 1;
-      if (labels.width !== undefined && labels.width !== classes) throw new ShapeError(`${fn}: y has one-hot rows of ${labels.width} classes but option 'numClasses' is ${classes}`);
-      if (maxLabel >= classes) throw new ArgumentError(`${fn}: label ${maxLabel} is out of range for numClasses ${classes}`);
-      if (classes < 2) throw new ArgumentError(`${fn}: every label is 0, so there is only one class; pass more classes in y or set option 'numClasses'`);
-      const yt = tensor(labels.indices, [n]);
-      cleanup.push(yt);
-      let validationData: [Tensor, Tensor] | undefined;
-      if (o.validationData !== undefined) {
-        const vd = o.validationData;
-        if (!Array.isArray(vd) || vd.length !== 2) throw new ArgumentError(`${fn}: option 'validationData' expected [x, y], given ${describeValue(vd)}`);
-        const vx = inputTensor(fn, 'validationData[0]', vd[0]);
-        if (vx.own) cleanup.push(vx.t);
-        if (vx.t.rank < 2 || sizeOf(vx.t.shape.slice(1)) !== features) {
-          throw new ShapeError(`${fn}: validationData[0] expected ${features} features per sample (as x), given shape ${fmtShape(vx.t.shape)}`);
-        }
-        const vn = vx.t.shape[0]!;
-        const vl = await hostLabels(fn, 'validationData[1]', vd[1], vn);
-        const vy = tensor(vl.indices, [vn]);
-        cleanup.push(vy);
-        validationData = [rows(vx.t, cleanup), vy];
-      }
-      let optimizer: Optimizer;
-      if (o.optimizer instanceof Optimizer) optimizer = o.optimizer;
-      else {
-        try {
-          optimizer = createOptimizer(o.optimizer, { lr: o.lr ?? 0.01 });
-        } catch (e) {
-          if (e instanceof AxonError) e.message = `${fn}: option 'optimizer': ${e.message}`;
-          throw e;
-        }
-        ownedOpt = optimizer;
-      }
-      const dense = new Dense(features, classes, { init: 'small', seed: o.seed, kernelRegularizer: o.l2 > 0 ? l2Penalty(o.l2) : null });
-      model = new Sequential([dense]);
-      model.compile({ optimizer, loss: this.loss(o.margin), metrics: ['accuracy'] });
-      const x2 = rows(xt, cleanup);
-      const history = await model.fit(x2, yt, {
-        epochs: o.epochs,
-        batchSize: o.batchSize,
-        seed: o.seed,
-        ...o.rest,
-        ...(validationData ? { validationData } : {}),
-      });
-      this.release();
-      this._model = model;
-      this._ownedOptimizer = ownedOpt;
-      this._numClasses = classes;
-      this._features = features;
-      model = null;
-      ownedOpt = null;
-      return history;
-    } finally {
-      for (const t of cleanup) t.dispose();
-      model?.dispose();
-      ownedOpt?.dispose();
-    }
+    // The training loop loads on the first fit (it is not part of the core bundle).
+    const { trainLinear } = await import('./linear-train.js');
+    const r = await trainLinear(fn, x, y, o, (margin) => this.loss(margin));
+    this.release();
+    this._model = r.model;
+    this._ownedOptimizer = r.ownedOptimizer;
+    this._numClasses = r.classes;
+    this._features = r.features;
+    return r.history;
   }
 
   /** The option names `fit` and the constructor accept. */
@@ -374,6 +226,7 @@ export abstract class LinearClassifier<O extends LinearClassifierOptions = Linea
     const p = this.predict(x);
     try {
       const n = p.shape[0]!;
+      const { hostLabels } = await import('./linear-train.js');
       const { indices } = await hostLabels(fn, 'y', y, n);
       const pred = await p.data();
       let right = 0;
