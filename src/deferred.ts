@@ -38,9 +38,24 @@ export function hasDeferred(): boolean {
   return failed || pending.size > 0;
 }
 
-/** Waits for the running deferred checks and throws the first failure not yet reported. */
-export async function settleDeferred(): Promise<void> {
-  while (pending.size > 0) await Promise.all([...pending]);
+/**
+ * The checks running now, for a later {@link settleDeferred} to wait on, or undefined when none
+ * is running (no allocation then). A read takes this snapshot when it starts, so it waits only
+ * for checks begun before it: checks a training loop starts meanwhile do not hold it up (they are
+ * reported by a later read).
+ */
+export function deferredSnapshot(): Promise<void>[] | undefined {
+  return pending.size > 0 ? [...pending] : undefined;
+}
+
+/**
+ * Waits for `checks` (a {@link deferredSnapshot}; by default every running check, until none is
+ * left) and throws the first failure not yet reported — also one of a check outside `checks`
+ * that has already failed.
+ */
+export async function settleDeferred(checks?: readonly Promise<void>[]): Promise<void> {
+  if (checks) await Promise.all(checks);
+  else while (pending.size > 0) await Promise.all([...pending]);
   if (failed) {
     const e = failure;
     failed = false;

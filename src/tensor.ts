@@ -9,7 +9,7 @@ import type { Kernels, Storage } from './kernels/kernels.js';
 import * as ops from './ops/index.js';
 import { backward as runBackward, type BackwardOptions } from './autograd/backward.js';
 import { ArgumentError, AxonError, ShapeError, describeValue } from './errors.js';
-import { hasDeferred, settleDeferred } from './deferred.js';
+import { deferredSnapshot, hasDeferred, settleDeferred } from './deferred.js';
 import { canReadSync } from './readback.js';
 
 /** Nested number arrays as produced by {@link Tensor.array}. */
@@ -123,8 +123,10 @@ export class Tensor implements Tracked {
    */
   async data(): Promise<Float32Array> {
     this.assertLive('data');
+    // Only the checks begun before this read are waited for (see deferredSnapshot).
+    const before = deferredSnapshot();
     const values = await this.storage.read();
-    if (hasDeferred()) await settleDeferred();
+    if (before || hasDeferred()) await settleDeferred(before ?? []);
     return values;
   }
 
