@@ -137,6 +137,32 @@ describe('examples', () => {
     }
   });
 
+  it.skipIf(!HAVE_MNIST)(`mnist-pca: explained variance, decorrelated and whitened covariances, A_k errors, k-NN on components, a valid SVG${HAVE_MNIST ? '' : ' (skipped: MNIST not found)'}`, async () => {
+    const out = join(OUT, 'pca.svg');
+    const r = await run('mnist-pca', ['--limit', '2000', '--test-limit', '200', '--k', '30', '--images', '4', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const m = /components for 50 \/ 90 \/ 95 \/ 99 % of the variance: (\d+) \/ (\d+) \/ (\d+) \/ (\d+)/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    const [c50, c90, c95, c99] = m!.slice(1).map(Number) as [number, number, number, number];
+    expect(c50).toBeLessThan(c90);
+    expect(c90).toBeLessThan(c95);
+    expect(c95).toBeLessThan(c99);
+    expect(c95).toBeGreaterThan(80); // MNIST needs ~150 components for 95 %
+    expect(c95).toBeLessThan(250);
+    expect(num(r.stdout, /decorrelated .*largest covariance between two components ([\d.e+-]+)/)).toBeLessThan(1e-4);
+    expect(num(r.stdout, /whitened .*variances ([\d.]+) …/)).toBeGreaterThan(0.99);
+    expect(num(r.stdout, /whitened .*variances [\d.]+ … ([\d.]+)/)).toBeLessThan(1.01);
+    expect(num(r.stdout, /whitened .*largest covariance ([\d.e+-]+)/)).toBeLessThan(1e-3);
+    const mse = [10, 30, 100, 200].map((k) => num(r.stdout, new RegExp(`k = ${k}: ([\\d.]+)`)));
+    for (let i = 1; i < mse.length; i++) expect(mse[i]!, 'A_k error falls as k grows').toBeLessThan(mse[i - 1]!);
+    expect(num(r.stdout, /raw 784 pixels ([\d.]+) %/)).toBeGreaterThan(80);
+    expect(num(r.stdout, /first 30 components ([\d.]+) %/)).toBeGreaterThan(80);
+    const svg = readFileSync(out, 'utf8');
+    checkXml(svg);
+    for (const label of ['components 1–4', 'test images', 'rank 10', 'rank 30']) expect(svg).toContain(`>${label}</text>`);
+    expect([...svg.matchAll(/href="data:image\/png;base64,/g)]).toHaveLength(16);
+  });
+
   it.skipIf(!HAVE_DIGITS)(`digits-knn: k-NN with L1 and L2 and the linear baselines, all well above chance${HAVE_DIGITS ? '' : ' (skipped: digits not found)'}`, async () => {
     const r = await run('digits-knn', ['--k', '1,3', '--linear-epochs', '10']);
     expect(r.code, r.stderr).toBe(0);
