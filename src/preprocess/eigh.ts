@@ -141,33 +141,27 @@ function householderTridiagonal(A: Float64Array, n: number, d: Float64Array, e: 
   }
   for (let i = 0; i < n; i++) d[i] = A[i * n + i]!;
   for (let i = 0; i < n - 1; i++) e[i] = A[i * n + i + 1]!;
-  // Q = H_0·H_1·…·H_{n−3}, built backwards so each H_k meets an identity outside rows/columns
-  // k+1…; Qᵀ = Q's transpose (every H_k is symmetric).
-  const Q = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) Q[i * n + i] = 1;
+  // Qᵀ = (H_0·H_1·…·H_{n−3})ᵀ = H_{n−3}·…·H_0 (every H_k is symmetric), built backwards as
+  // Qᵀ ← Qᵀ·H_k: the product so far is the identity outside rows/columns k+2…, so only the
+  // block from row/column k+1 changes, one contiguous row at a time.
+  const Qt = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) Qt[i * n + i] = 1;
   for (let k = vs.length - 1; k >= 0; k--) {
     const h = vs[k];
     if (!h) continue;
     const { v, beta } = h;
     const m = v.length;
     const off = k + 1;
-    // Q[off:, off:] ← (I − β·v·vᵀ)·Q[off:, off:]: per column j, Q[:, j] −= β·(vᵀQ[:, j])·v.
-    p.fill(0, 0, m);
+    // each row r of Qᵀ[off:, off:]: r ← r − β·(r·v)·vᵀ
     for (let i = 0; i < m; i++) {
-      const vi = v[i]!;
-      if (vi === 0) continue;
       const row = (off + i) * n + off;
-      for (let j = 0; j < m; j++) p[j] = p[j]! + vi * Q[row + j]!;
-    }
-    for (let i = 0; i < m; i++) {
-      const f = beta * v[i]!;
+      let dot = 0;
+      for (let j = 0; j < m; j++) dot += Qt[row + j]! * v[j]!;
+      const f = beta * dot;
       if (f === 0) continue;
-      const row = (off + i) * n + off;
-      for (let j = 0; j < m; j++) Q[row + j] = Q[row + j]! - f * p[j]!;
+      for (let j = 0; j < m; j++) Qt[row + j] = Qt[row + j]! - f * v[j]!;
     }
   }
-  const Qt = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Qt[j * n + i] = Q[i * n + j]!;
   return Qt;
 }
 

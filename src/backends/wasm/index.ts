@@ -422,20 +422,20 @@ export class WasmBackend implements Kernels {
   // ---- memory -------------------------------------------------------------------------
 
   alloc(size: number): Storage {
-    this.checkAlive('alloc');
-    if (!Number.isSafeInteger(size) || size < 0) throw new KernelError('alloc', 'size', 'a non-negative integer', String(size));
-    const ptr = this.arena.alloc(size * 4);
-    const s = new WasmStorage(this, ptr, size);
-    this.arena.f32().fill(0, ptr >>> 2, (ptr >>> 2) + size);
-    return s;
+    return this.block('alloc', size, 0);
   }
 
   allocUninitialized(size: number): Storage {
-    this.checkAlive('allocUninitialized');
-    if (!Number.isSafeInteger(size) || size < 0) throw new KernelError('allocUninitialized', 'size', 'a non-negative integer', String(size));
+    return this.block('allocUninitialized', size, uninitializedPoison() ? NaN : undefined);
+  }
+
+  /** A checked arena block of `size` floats for `kernel`, filled with `fill` (left as it is when undefined). */
+  private block(kernel: string, size: number, fill: number | undefined): Storage {
+    this.checkAlive(kernel);
+    if (!Number.isSafeInteger(size) || size < 0) throw new KernelError(kernel, 'size', 'a non-negative integer', String(size));
     const ptr = this.arena.alloc(size * 4);
     const s = new WasmStorage(this, ptr, size);
-    if (uninitializedPoison()) this.arena.f32().fill(NaN, ptr >>> 2, (ptr >>> 2) + size);
+    if (fill !== undefined) this.arena.f32().fill(fill, ptr >>> 2, (ptr >>> 2) + size);
     return s;
   }
 
