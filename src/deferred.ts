@@ -49,13 +49,11 @@ export function deferredSnapshot(): Promise<void>[] | undefined {
 }
 
 /**
- * Waits for `checks` (a {@link deferredSnapshot}; by default every running check, until none is
- * left) and throws the first failure not yet reported — also one of a check outside `checks`
- * that has already failed.
+ * Waits for `checks` (a {@link deferredSnapshot}) and throws the first failure not yet reported —
+ * also one of a check outside `checks` that has already failed.
  */
-export async function settleDeferred(checks?: readonly Promise<void>[]): Promise<void> {
-  if (checks) await Promise.all(checks);
-  else while (pending.size > 0) await Promise.all([...pending]);
+export async function settleDeferred(checks: readonly Promise<void>[]): Promise<void> {
+  await Promise.all(checks);
   if (failed) {
     const e = failure;
     failed = false;
